@@ -1,0 +1,34 @@
+"""`actionplans check`: load and cross-check all content, print every problem, write nothing."""
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from ..loader import load
+from ..problems import ContentError, Problem
+from ..project import Project
+
+
+def print_problems(problems: list[Problem] | tuple[Problem, ...], fmt: str, err: TextIO) -> None:
+    for problem in problems:
+        print(problem.format_github() if fmt == "github" else problem.format(), file=err)
+
+
+def run(project: Project, fmt: str = "text", strict: bool = False, out: TextIO | None = None,
+        err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        loaded = load(project)
+    except ContentError as error:
+        print_problems(error.problems, fmt, err)
+        errors = sum(p.severity == "error" for p in error.problems)
+        print(f"{errors} error{'s' * (errors != 1)} in content — nothing was changed", file=err)
+        return 1
+    print_problems(loaded.warnings, fmt, err)
+    content = loaded.content
+    concerns = sum(len(p.concerns) for p in content.plans)
+    actions = sum(len(p.actions) for p in content.plans)
+    print(f"content is valid: {len(content.plans)} plans, {len(content.establishments)} establishments, "
+          f"{concerns} concerns, {actions} actions"
+          + (f", {len(loaded.warnings)} warnings" if loaded.warnings else ""), file=out)
+    return 1 if strict and loaded.warnings else 0

@@ -1,0 +1,254 @@
+"""The content model: frozen dataclasses built once by the loader and read by everything after it.
+
+Nothing here reads files or knows about HTML; values are exactly as published, plus the few
+structured values derived from them once (a parsed target, a plan's month key).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from . import urls
+
+THEMES: dict[str, str] = {
+    "safety": "Safety",
+    "respect": "Respect",
+    "purposeful-activity": "Purposeful activity",
+    "rehabilitation-and-release-planning": "Rehabilitation and release planning",
+}
+KINDS: dict[str, str] = {"priority": "Priority concern", "key": "Key concern"}
+UPDATE_STATUSES: dict[str, str] = {
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "complete": "Complete",
+    "delayed": "Delayed",
+}
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_MONTH_RE = re.compile(
+    r"^(?:by\s+|end\s+of\s+|the\s+end\s+of\s+)?(" + "|".join(MONTHS) + r"|" +
+    "|".join(m[:3] for m in MONTHS) + r"|sept)\.?\s+(\d{4})\.?$", re.IGNORECASE)
+_COMPLETE_RE = re.compile(r"^(complete|completed)\.?$", re.IGNORECASE)
+_ONGOING_RE = re.compile(r"^ongoing\b", re.IGNORECASE)
+
+
+class TargetKind(str, Enum):
+    MONTH = "month"
+    COMPLETE = "complete"
+    ONGOING = "ongoing"
+    UNPARSED = "unparsed"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A target date as published, parsed once: a month, Complete, Ongoing, or text kept as is."""
+    text: str
+    kind: TargetKind
+    month: dt.date | None = None  # first day of the month when kind is MONTH
+
+    @classmethod
+    def parse(cls, text: str) -> "Target":
+        written = text.strip()
+        if not written:
+            return cls(text, TargetKind.NONE)
+        if _COMPLETE_RE.match(written):
+            return cls(text, TargetKind.COMPLETE)
+        if _ONGOING_RE.match(written):
+            return cls(text, TargetKind.ONGOING)
+        found = _MONTH_RE.match(written)
+        if found:
+            name, year = found.group(1).lower(), int(found.group(2))
+            month = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name[:3]))
+            return cls(text, TargetKind.MONTH, dt.date(year, month, 1))
+        return cls(text, TargetKind.UNPARSED)
+
+    def as_data(self) -> dict:
+        """The parsed value as plain data (open data, search metadata)."""
+        data: dict = {"kind": self.kind.value}
+        if self.month:
+            data["month"] = self.month.strftime("%Y-%m")
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """A dated progress note on an action; none are published in the source plans."""
+    date: dt.date
+    status: str
+    text: str
+    new_target: Target | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    index: int  # 1-based, in published order: part of the permanent link
+    text: str
+    owner: str
+    target: Target
+    updates: tuple[Update, ...] = ()
+
+    @property
+    def latest_update(self) -> Update | None:
+        return max(self.updates, key=lambda u: u.date) if self.updates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    published: str
+    shown: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ConcernRef:
+    """A pointer to a concern of any plan, written `<slug>/<YYYY-MM>#concern-<n>` in YAML."""
+    slug: str
+    month_key: str
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> "ConcernRef":
+        path, _, fragment = text.partition("#")
+        slug, _, month_key = path.partition("/")
+        return cls(slug, month_key, int(fragment.removeprefix("concern-")))
+
+    def __str__(self) -> str:
+        return f"{self.slug}/{self.month_key}#{urls.concern_id(self.number)}"
+
+    @property
+    def plan_key(self) -> tuple[str, str]:
+        return (self.slug, self.month_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    number: int
+    kind: str  # "priority" | "key"
+    text: str
+    actions: tuple[Action, ...]
+    theme: str | None = None
+    corrections: tuple[Correction, ...] = ()
+    related: tuple[ConcernRef, ...] = ()
+    not_related: tuple[ConcernRef, ...] = ()
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def theme_label(self) -> str | None:
+        return THEMES[self.theme] if self.theme else None
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    establishment: str
+    inspection: Inspection
+    report_published: dt.date
+    plan_submitted: dt.date
+    source: Source
+    concerns: tuple[Concern, ...]
+    path: str  # the content file, relative to the project root, for messages
+
+    @property
+    def slug(self) -> str:
+        return urls.slugify(self.establishment)
+
+    @property
+    def month_key(self) -> str:
+        """The plan's identity within its establishment: the month the inspection started."""
+        return self.inspection.start.strftime("%Y-%m")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.slug, self.month_key)
+
+    @property
+    def url(self) -> str:
+        return urls.plan(self.slug, self.month_key)
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return tuple(a for c in self.concerns for a in c.actions)
+
+    def concern(self, number: int) -> Concern | None:
+        return next((c for c in self.concerns if c.number == number), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Establishment:
+    """A prison or YOI with its plans, newest inspection first."""
+    slug: str
+    name: str
+    plans: tuple[Plan, ...]
+    type: str | None = None
+    region: str | None = None
+    operator: str | None = None
+    links: tuple[Link, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return urls.establishment(self.slug)
+
+    @property
+    def latest_plan(self) -> Plan:
+        return self.plans[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPage:
+    """A Markdown page from content/pages/ (about, accessibility statement)."""
+    slug: str
+    title: str
+    body: str
+    path: str
+
+    @property
+    def url(self) -> str:
+        return urls.content_page(self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    title: str
+    base_url: str  # absolute, ends with "/"
+    description: str = ""
+    language: str = "en-GB"
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the site is built from, checked and cross-checked."""
+    settings: Settings
+    plans: tuple[Plan, ...]  # sorted by establishment slug, then inspection start
+    establishments: tuple[Establishment, ...]  # sorted by slug
+    pages: tuple[ContentPage, ...] = ()
+    owner_aliases: dict[str, str] = field(default_factory=dict)  # variant as published -> name shown
+
+    def plan(self, slug: str, month_key: str) -> Plan | None:
+        return next((p for p in self.plans if p.key == (slug, month_key)), None)
+
+    def establishment(self, slug: str) -> Establishment | None:
+        return next((e for e in self.establishments if e.slug == slug), None)

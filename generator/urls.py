@@ -1,0 +1,188 @@
+"""The URL contract: every page path and fragment id of the site is made here and nowhere else.
+
+URLs and ids are a public contract (staff paste them into emails), so changing one is a breaking
+change. Paths are relative to the site root and never start with "/": templates turn them into
+links relative to the page being written (see `relative`), so the site works under any sub-path.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+__all__ = [
+    "slugify", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
+    "theme", "owner", "establishments_index", "themes_index", "owners_index", "concerns_index",
+    "search", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
+    "not_found", "sitemap", "robots", "feed", "establishment_feed", "plan_json", "plan_csv",
+    "data_plans_json", "data_actions_csv", "data_page", "data_schema", "plan_schema",
+    "stylesheet", "asset", "output_file", "relative",
+]
+
+
+def slugify(name: str) -> str:
+    """Lower case ASCII words joined by '-': 'HMP Peterborough (Men)' -> 'hmp-peterborough-men'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = ascii_name.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))
+
+
+# --- pages (paths relative to the site root; a directory page ends with "/") ---------------------
+def home() -> str:
+    return ""
+
+
+def establishment(slug: str) -> str:
+    return f"{slug}/"
+
+
+def plan(slug: str, month_key: str) -> str:
+    """A plan lives under its establishment, at the month the inspection started (YYYY-MM)."""
+    return f"{slug}/{month_key}/"
+
+
+def concern_id(number: int) -> str:
+    return f"concern-{number}"
+
+
+def action_id(concern_number: int, action_index: int) -> str:
+    """`action_index` counts from 1 in published order."""
+    return f"concern-{concern_number}-action-{action_index}"
+
+
+def concern(slug: str, month_key: str, number: int) -> str:
+    return f"{plan(slug, month_key)}#{concern_id(number)}"
+
+
+def action(slug: str, month_key: str, concern_number: int, action_index: int) -> str:
+    return f"{plan(slug, month_key)}#{action_id(concern_number, action_index)}"
+
+
+def theme(theme_slug: str) -> str:
+    return f"themes/{theme_slug}/"
+
+
+def owner(owner_slug: str) -> str:
+    return f"owners/{owner_slug}/"
+
+
+def establishments_index() -> str:
+    return "establishments/"
+
+
+def themes_index() -> str:
+    return "themes/"
+
+
+def owners_index() -> str:
+    return "owners/"
+
+
+def concerns_index(page_number: int = 1) -> str:
+    return "concerns/" if page_number == 1 else f"concerns/{page_number}/"
+
+
+def search() -> str:
+    return "search/"
+
+
+def timeline() -> str:
+    return "timeline/"
+
+
+def timeline_year(year: int) -> str:
+    return f"timeline/{year}/"
+
+
+def establishment_timeline(slug: str) -> str:
+    return f"{slug}/timeline/"
+
+
+def about() -> str:
+    return "about/"
+
+
+def accessibility() -> str:
+    return "accessibility/"
+
+
+def content_page(page_slug: str) -> str:
+    return f"{page_slug}/"
+
+
+def not_found() -> str:
+    return "404.html"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
+
+
+def feed() -> str:
+    return "feed.xml"
+
+
+def establishment_feed(slug: str) -> str:
+    return f"{slug}/feed.xml"
+
+
+def plan_json(slug: str, month_key: str) -> str:
+    return f"{plan(slug, month_key)}plan.json"
+
+
+def plan_csv(slug: str, month_key: str) -> str:
+    return f"{plan(slug, month_key)}plan.csv"
+
+
+def data_page() -> str:
+    return "data/"
+
+
+def data_plans_json() -> str:
+    return "data/plans.json"
+
+
+def data_actions_csv() -> str:
+    return "data/actions.csv"
+
+
+def data_schema() -> str:
+    return "data/plans.schema.json"
+
+
+def plan_schema() -> str:
+    return "schema/plan.schema.json"
+
+
+def asset(name: str) -> str:
+    return f"assets/{name}"
+
+
+def stylesheet() -> str:
+    return asset("site.css")
+
+
+# --- turning paths into files and links ----------------------------------------------------------
+def output_file(path: str) -> str:
+    """The file a page path is written to: directory pages become index.html."""
+    path = path.split("#", 1)[0]
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(target: str, from_page: str) -> str:
+    """A link from the page at `from_page` to `target`, both site-root paths, that works under any
+    base URL and from file:// too (directory links end in "/", so static hosts serve index.html)."""
+    target_path, _, fragment = target.partition("#")
+    from_dir = from_page if from_page.endswith("/") or from_page == "" else posixpath.dirname(from_page) + "/"
+    if from_dir == "/":
+        from_dir = ""
+    if target_path == from_page and fragment:
+        return "#" + fragment
+    rel = posixpath.relpath(target_path or ".", from_dir or ".")
+    if target_path == "" or target_path.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{fragment}" if fragment else "")

@@ -1,0 +1,75 @@
+"""Shared fixtures: `make_project` writes a small project (YAML content) into a temp dir."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.project import Project
+from generator import urls
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+AS_OF = dt.date(2026, 11, 23)
+
+SITE_YAML = "title: Test action plans\nbase_url: https://example.org/plans/\n"
+
+
+def plan_data(establishment: str = "HMP Testshire", start: str = "2023-02-13", **overrides: Any) -> dict:
+    """A small valid plan as plain data; override any top-level key."""
+    data = {
+        "establishment": establishment,
+        "inspection": {"start": start, "end": (dt.date.fromisoformat(start) + dt.timedelta(days=10)).isoformat()},
+        "report_published": (dt.date.fromisoformat(start) + dt.timedelta(days=100)).isoformat(),
+        "plan_submitted": (dt.date.fromisoformat(start) + dt.timedelta(days=110)).isoformat(),
+        "source": {"title": f"Action Plan: {establishment}"},
+        "concerns": [
+            {"number": 1, "kind": "priority", "theme": "safety",
+             "text": "Violence was too high.\n",
+             "actions": [{"text": "Review the safety strategy.\n", "owner": "Governor", "target": "August 2023"},
+                         {"text": "Train all staff.\n", "owner": "Head of Safety", "target": "Complete"}]},
+            {"number": 2, "kind": "key", "theme": "respect",
+             "text": "Many cells needed refurbishment.\n",
+             "actions": [{"text": "Refurbish cells.\n", "owner": "Governor", "target": "Ongoing"}]},
+        ],
+    }
+    data.update(copy.deepcopy(overrides))
+    return data
+
+
+def plan_path(data: dict) -> str:
+    return f"plans/{urls.slugify(data['establishment'])}/{data['inspection']['start'][:7]}.yaml"
+
+
+def write_plan(root: Path, data: dict) -> Path:
+    path = root / "content" / plan_path(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_project(tmp_path, monkeypatch):
+    """make_project(plans=[plan_data(...)], files={"content/plans/x/2023-02.yaml": "raw yaml"}) -> Project.
+
+    The project gets a content/site.yaml unless `files` gives one; templates come from the repo.
+    The current directory becomes the project, so messages show paths like content/plans/...
+    """
+    def make(plans: list[dict] | None = None, files: dict[str, str] | None = None, site: str = SITE_YAML) -> Project:
+        root = tmp_path / "project"
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        (root / "content" / "site.yaml").write_text(site, encoding="utf-8")
+        for data in ([plan_data()] if plans is None else plans):
+            write_plan(root, data)
+        for name, text in (files or {}).items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        monkeypatch.chdir(root)
+        return Project(root)
+    return make
