@@ -72,7 +72,7 @@ def load(project: Project) -> Loaded:
         raise ContentError(problems)
     content = Content(settings=settings, plans=tuple(plans), establishments=establishments,
                       pages=pages, owner_aliases=aliases)
-    return Loaded(content, tuple(sorted(problems)))
+    return Loaded(content, tuple(sorted(problems, key=Problem.sort_key)))
 
 
 # --- one plan file --------------------------------------------------------------------------------

@@ -7,13 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     file: str
     line: int | None
     message: str
     hint: str = ""
     severity: str = "error"  # "error" stops a build; "warning" does only with --strict
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.message)
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -43,5 +46,5 @@ class ContentError(Exception):
     """Raised with every problem found, after all content has been looked at."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(p.format() for p in self.problems))

@@ -78,7 +78,7 @@ def test_unknown_key_suggests_the_right_one(make_project):
                                                               "    ownr: Governor\n        target: Complete")})
     assert messages(project) == [
         f"{PATH}:18: concern 2, action 1: missing key 'owner' — add 'owner:' here (see generator/schemas/plan.schema.json)",
-        f"{PATH}:20: concern 2, action 1: unknown key 'ownr' — did you mean 'owner'?",
+        f"{PATH}:19: concern 2, action 1: unknown key 'ownr' — did you mean 'owner'?",
     ]
 
 

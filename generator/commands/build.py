@@ -1,0 +1,42 @@
+"""`actionplans build`: check all content, then write the whole site atomically."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..build import build
+from ..problems import ContentError
+from ..project import Project
+from ..render import TemplateProblem
+from .check import print_problems
+
+
+def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | None = None, search: bool = True,
+        strict: bool = False, fmt: str = "text", quiet: bool = False, out: TextIO | None = None,
+        err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    output = output or project.root / "site"
+    progress = None if quiet else (lambda message: print(f"  {message}", file=err, flush=True))
+    try:
+        if strict:
+            from ..loader import load
+            warnings = load(project).warnings
+            if warnings:
+                print_problems(warnings, fmt, err)
+                print(f"{len(warnings)} warnings and --strict: the site was not changed", file=err)
+                return 1
+        result = build(project, output, as_of, base_url=base_url, search=search, progress=progress)
+    except ContentError as error:
+        print_problems(error.problems, fmt, err)
+        errors = sum(p.severity == "error" for p in error.problems)
+        print(f"{errors} error{'s' * (errors != 1)} in content — the site was not changed", file=err)
+        return 1
+    except TemplateProblem as problem:
+        print(problem.format(), file=err)
+        return 1
+    print_problems(result.warnings, fmt, err)
+    print(f"built {result.pages} pages ({result.files} files) into {project.display(result.output_dir)} "
+          f"in {result.seconds:.2f} s, status as of {as_of.isoformat()}", file=out)
+    return 0

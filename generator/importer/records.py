@@ -1,0 +1,33 @@
+"""The small records every stage of the importer hands on: failures, warnings, dropped text.
+
+They live apart from the stages so that each stage can report what it guessed or left out
+without importing the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ImportFailure(Exception):
+    """The input cannot be imported; str(e) is the message for the user (FILE:LINE: what — how)."""
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something the importer had to guess; an editor should check it against the published plan."""
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Source text deliberately left out of the YAML, with the reason (so no word is lost silently)."""
+    line: int
+    text: str
+    reason: str
+
+
+def failure(source_name: str, line: int | None, what: str, how: str) -> ImportFailure:
+    """Build the one message format users see: FILE:LINE: what is wrong — how to fix."""
+    where = f"{source_name}:{line}" if line else source_name
+    return ImportFailure(f"{where}: {what} — {how}")

@@ -1,0 +1,161 @@
+"""Derived views of the content, computed once per build: what pages list and count.
+
+Everything is sorted explicitly so the same content always gives the same pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import urls
+from .model import THEMES, Action, Concern, Content, Establishment, Plan
+from .status import STATUS_KEYS, Status, status_of
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEntry:
+    """An action with where it sits: what owner and theme pages list."""
+    plan: Plan
+    concern: Concern
+    action: Action
+    status: Status
+
+    @property
+    def url(self) -> str:
+        return urls.action(self.plan.slug, self.plan.month_key, self.concern.number, self.action.index)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerIndex:
+    name: str  # as shown (an alias from owners.yaml merges spellings)
+    slug: str
+    spellings: tuple[str, ...]  # as published
+    entries: tuple[ActionEntry, ...]
+
+    @property
+    def url(self) -> str:
+        return urls.owner(self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeIndex:
+    slug: str
+    name: str
+    by_establishment: tuple[tuple[Establishment, tuple[tuple[Plan, Concern], ...]], ...]
+
+    @property
+    def url(self) -> str:
+        return urls.theme(self.slug)
+
+    @property
+    def concerns(self) -> tuple[tuple[Plan, Concern], ...]:
+        return tuple(item for _, items in self.by_establishment for item in items)
+
+
+@dataclass(frozen=True)
+class Indexes:
+    as_of: dt.date
+    plans_by_key: dict[tuple[str, str], Plan]
+    establishment_of: dict[str, Establishment]
+    recent_plans: tuple[Plan, ...]
+    statuses: dict[tuple[str, str, int, int], Status]
+    neighbours: dict[tuple[str, str], tuple[Plan | None, Plan | None]]  # (previous, next) inspection
+    themes: tuple[ThemeIndex, ...]
+    owners: tuple[OwnerIndex, ...]
+    owner_slug_of: dict[str, str]  # owner as published -> owner page slug
+    related: dict[tuple[str, str, int], tuple] = field(default_factory=dict)  # filled by generator.links
+
+    @classmethod
+    def build(cls, content: Content, as_of: dt.date) -> "Indexes":
+        statuses = {(p.slug, p.month_key, c.number, a.index): status_of(a, as_of)
+                    for p in content.plans for c in p.concerns for a in c.actions}
+        neighbours = {}
+        for establishment in content.establishments:
+            oldest_first = establishment.plans[::-1]
+            for i, plan in enumerate(oldest_first):
+                neighbours[plan.key] = (oldest_first[i - 1] if i else None,
+                                        oldest_first[i + 1] if i + 1 < len(oldest_first) else None)
+        owners, owner_slug_of = _owners(content, statuses)
+        indexes = cls(
+            as_of=as_of,
+            plans_by_key={p.key: p for p in content.plans},
+            establishment_of={e.slug: e for e in content.establishments},
+            recent_plans=tuple(sorted(content.plans, key=lambda p: (p.plan_submitted, p.slug), reverse=True)),
+            statuses=statuses,
+            neighbours=neighbours,
+            themes=_themes(content),
+            owners=owners,
+            owner_slug_of=owner_slug_of,
+        )
+        from .links import related_concerns
+        indexes.related.update(related_concerns(content))
+        return indexes
+
+    def status(self, plan: Plan, concern: Concern, action: Action) -> Status:
+        return self.statuses[(plan.slug, plan.month_key, concern.number, action.index)]
+
+    def counts(self, plans=None, concerns=None) -> dict[str, int]:
+        """Status counts (STATUS_KEYS order, zeros left out) over some plans or concerns."""
+        counts = dict.fromkeys(STATUS_KEYS, 0)
+        if concerns is not None:
+            pairs = concerns
+        else:
+            pairs = ((p, c) for p in (plans if plans is not None else self.plans_by_key.values()) for c in p.concerns)
+        for plan, concern in pairs:
+            for action in concern.actions:
+                counts[self.status(plan, concern, action).key] += 1
+        return {key: n for key, n in counts.items() if n}
+
+    def entry_counts(self, entries) -> dict[str, int]:
+        counts = dict.fromkeys(STATUS_KEYS, 0)
+        for entry in entries:
+            counts[entry.status.key] += 1
+        return {key: n for key, n in counts.items() if n}
+
+    def totals(self) -> dict[str, int]:
+        plans = list(self.plans_by_key.values())
+        counts = self.counts(plans)
+        return {"plans": len(plans), "establishments": len(self.establishment_of),
+                "concerns": sum(len(p.concerns) for p in plans),
+                "actions": sum(len(p.actions) for p in plans), "passed": counts.get("passed", 0)}
+
+
+def _themes(content: Content) -> tuple[ThemeIndex, ...]:
+    result = []
+    for slug, name in THEMES.items():
+        groups = []
+        for establishment in content.establishments:
+            items = tuple((plan, concern) for plan in establishment.plans for concern in plan.concerns
+                          if concern.theme == slug)
+            if items:
+                groups.append((establishment, items))
+        result.append(ThemeIndex(slug, name, tuple(groups)))
+    return tuple(result)
+
+
+def _owners(content: Content, statuses) -> tuple[tuple[OwnerIndex, ...], dict[str, str]]:
+    grouped: dict[str, list[ActionEntry]] = {}
+    spellings: dict[str, set[str]] = {}
+    for plan in content.plans:
+        for concern in plan.concerns:
+            for action in concern.actions:
+                if not action.owner:
+                    continue
+                shown = content.owner_aliases.get(action.owner, action.owner)
+                entry = ActionEntry(plan, concern, action, statuses[(plan.slug, plan.month_key, concern.number, action.index)])
+                grouped.setdefault(shown, []).append(entry)
+                spellings.setdefault(shown, set()).add(action.owner)
+    owners = []
+    slug_of: dict[str, str] = {}
+    used: set[str] = set()
+    for shown in sorted(grouped, key=lambda s: (urls.slugify(s), s)):
+        slug = urls.slugify(shown) or "owner"
+        base, n = slug, 2
+        while slug in used:  # two names with one slug ("MOJ / Amey", "MOJ Amey") stay two pages
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        entries = sorted(grouped[shown], key=lambda e: (e.plan.slug, e.plan.month_key, e.concern.number, e.action.index))
+        owners.append(OwnerIndex(shown, slug, tuple(sorted(spellings[shown])), tuple(entries)))
+        for spelling in spellings[shown]:
+            slug_of[spelling] = slug
+    return tuple(owners), slug_of

@@ -1,0 +1,125 @@
+"""Markdown to HTML for content text: CommonMark with raw HTML disabled, so content can never
+inject markup or script; plus links for "see Priority Concern 5" style references in a plan.
+
+Most plan text is plain prose, so a fast path renders text without any Markdown syntax directly;
+tests check that it gives exactly what markdown-it gives.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# A concern reference inside text: "see Priority Concern 5", "(priority concern 5)", "key concern 12".
+REFERENCE = re.compile(r"\b(?:(priority|key)\s+)?concern\s+(?:no\.?\s*|number\s+)?(\d{1,3})\b", re.IGNORECASE)
+
+# Characters that may start Markdown syntax (or entities); text without them is a plain paragraph.
+_SPECIAL = re.compile(r"[\\`*_\[\]<>&!#|~=+\-]|^\s|^\d+[.)]|\n\s*\d+[.)]|\s$|  \n|\t", re.MULTILINE)
+
+Resolver = Callable[[str | None, int], "str | None"]  # (kind, number) -> href, or None if unknown
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image"])  # content has no images; an image would load from anywhere
+    md.core.ruler.push("concern_references", _link_references)
+    return md
+
+
+
+def render(text: str, resolve: Resolver | None = None) -> str:
+    """Render Markdown to HTML; with `resolve`, concern references become links."""
+    if resolve is None or not REFERENCE.search(text):
+        return _render_plain(text)
+    return _MD.render(text, {"resolve": resolve})
+
+
+@lru_cache(maxsize=65536)
+def _render_plain(text: str) -> str:
+    if not _SPECIAL.search(text):
+        paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
+        return "".join(f"<p>{_escape(p.strip())}</p>\n" for p in paragraphs)
+    return _MD.render(text, {})
+
+
+def _escape(text: str) -> str:
+    """Escape as markdown-it does: &, <, > and double quotes."""
+    return escape(text, quote=False).replace('"', "&quot;")
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown without the paragraph around it (for short fields)."""
+    return _MD.renderInline(text)
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without its syntax: for summaries and search metadata."""
+    tokens = _MD.parse(text)
+    words: list[str] = []
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            words.extend(child.content for child in token.children if child.type in ("text", "code_inline"))
+            words.append(" ")
+    return re.sub(r"\s+", " ", "".join(words)).strip()
+
+
+def first_words(text: str, limit: int = 160) -> str:
+    """The start of a text, cut at a word boundary, with an ellipsis when cut."""
+    plain = plain_text(text)
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _link_references(state) -> None:
+    resolve: Resolver | None = state.env.get("resolve")
+    if resolve is None:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        inside_link = 0
+        for token in block.children:
+            if token.type == "link_open":
+                inside_link += 1
+            elif token.type == "link_close":
+                inside_link -= 1
+            if token.type != "text" or inside_link:
+                children.append(token)
+                continue
+            children.extend(_split_text(token, resolve))
+        block.children = children
+
+
+def _split_text(token: Token, resolve: Resolver) -> list[Token]:
+    out: list[Token] = []
+    position = 0
+    for found in REFERENCE.finditer(token.content):
+        kind = found.group(1).lower() if found.group(1) else None
+        href = resolve(kind, int(found.group(2)))
+        if href is None:
+            continue
+        if found.start() > position:
+            out.append(_text(token.content[position:found.start()]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": href, "class": "concern-ref"}
+        out.extend([link, _text(found.group(0)), Token("link_close", "a", -1)])
+        position = found.end()
+    if position < len(token.content):
+        out.append(_text(token.content[position:]))
+    return out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+_MD = _parser()

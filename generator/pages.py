@@ -1,0 +1,61 @@
+"""Every output of the site, described before anything is written: which template, what context,
+and which plans it depends on (so `serve` re-renders only what a change affects).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from . import urls
+from .build import Output, SiteBuild
+from .sitemap import robots_txt, sitemap_xml
+
+
+def outputs(site: SiteBuild) -> Iterator[Output]:
+    yield from core_pages(site)
+    yield from establishment_pages(site)
+    yield from plan_pages(site)
+    yield from cross_link_pages(site)
+    yield from content_pages(site)
+    yield Output(urls.sitemap(), make=sitemap_xml, in_sitemap=False)
+    yield Output(urls.robots(), make=robots_txt, in_sitemap=False)
+
+
+def core_pages(site: SiteBuild) -> Iterator[Output]:
+    yield Output(urls.home(), "layouts/home.html")
+    yield Output(urls.establishments_index(), "layouts/establishments.html")
+    # Hosts serve 404.html at any depth, so its links start from the site's root path.
+    yield Output(urls.not_found(), "layouts/404.html", {"link_root": urlsplit(site.base_url).path},
+                 in_sitemap=False)
+
+
+def establishment_pages(site: SiteBuild) -> Iterator[Output]:
+    for establishment in site.content.establishments:
+        yield Output(establishment.url, "layouts/establishment.html", {"establishment": establishment},
+                     depends_on=frozenset(p.key for p in establishment.plans))
+
+
+def plan_pages(site: SiteBuild) -> Iterator[Output]:
+    for plan in site.content.plans:
+        related = {item.plan.key for c in plan.concerns
+                   for item in site.indexes.related.get((plan.slug, plan.month_key, c.number), ())}
+        neighbours = {p.key for p in site.indexes.neighbours.get(plan.key, ()) if p is not None}
+        yield Output(plan.url, "layouts/plan.html",
+                     {"plan": plan, "establishment": site.indexes.establishment_of[plan.slug]},
+                     depends_on=frozenset({plan.key} | related | neighbours))
+
+
+def cross_link_pages(site: SiteBuild) -> Iterator[Output]:
+    yield Output(urls.themes_index(), "layouts/themes.html")
+    for theme in site.indexes.themes:
+        yield Output(theme.url, "layouts/theme.html", {"theme": theme},
+                     depends_on=frozenset(p.key for p, _ in theme.concerns))
+    yield Output(urls.owners_index(), "layouts/owners.html")
+    for owner in site.indexes.owners:
+        yield Output(owner.url, "layouts/owner.html", {"owner": owner},
+                     depends_on=frozenset(e.plan.key for e in owner.entries))
+
+
+def content_pages(site: SiteBuild) -> Iterator[Output]:
+    for page in site.content.pages:
+        yield Output(page.url, "layouts/page.html", {"page": page}, depends_on=frozenset())

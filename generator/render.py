@@ -1,0 +1,75 @@
+"""The Jinja environment: autoescape on, StrictUndefined, filters from generator/filters/.
+
+A template mistake becomes a TemplateProblem naming the template file and line, not a traceback.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .filters import FILTERS
+from .model import KINDS, THEMES
+from .status import STATUS_KEYS, status_of
+
+
+@dataclass(frozen=True)
+class TemplateProblem(Exception):
+    file: str
+    line: int | None
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: template error: {self.message} — fix the template; the site was not changed"
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(urls=urls, status_of=status_of, THEMES=THEMES, KINDS=KINDS, STATUS_KEYS=STATUS_KEYS)
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], templates_dir: Path) -> str:
+    """Render one template, turning any template mistake into a TemplateProblem with file:line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateProblem(_template_file(templates_dir, error.name or name), error.lineno, error.message or str(error)) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateProblem(str(templates_dir / name), None, f"template '{error.name}' not found") from None
+    except (jinja2.UndefinedError, jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as error:
+        file, line = _innermost_template_frame(templates_dir) or (str(templates_dir / name), None)
+        raise TemplateProblem(file, line, f"{type(error).__name__}: {error}") from None
+
+
+def _template_file(templates_dir: Path, name: str) -> str:
+    return str(Path(templates_dir.name) / name) if not Path(name).is_absolute() else name
+
+
+def _innermost_template_frame(templates_dir: Path) -> tuple[str, int] | None:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    found = None
+    for frame in traceback.extract_tb(sys.exc_info()[2]):
+        try:
+            inside = Path(frame.filename).resolve().is_relative_to(templates_dir.resolve())
+        except (OSError, ValueError):
+            inside = False
+        if inside:
+            found = (str(Path(templates_dir.name) / Path(frame.filename).resolve().relative_to(templates_dir.resolve())),
+                     frame.lineno)
+    return found
