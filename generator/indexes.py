@@ -33,6 +33,13 @@ class OwnerIndex:
     entries: tuple[ActionEntry, ...]
 
     @property
+    def by_plan(self) -> tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]:
+        groups: dict[tuple[str, str], list[ActionEntry]] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.plan.key, []).append(entry)
+        return tuple((items[0].plan, tuple(items)) for items in groups.values())
+
+    @property
     def url(self) -> str:
         return urls.owner(self.slug)
 
@@ -63,6 +70,7 @@ class Indexes:
     themes: tuple[ThemeIndex, ...]
     owners: tuple[OwnerIndex, ...]
     owner_slug_of: dict[str, str]  # owner as published -> owner page slug
+    concern_counts: dict[tuple[str, str, int], dict[str, int]]  # status counts of each concern's actions
     related: dict[tuple[str, str, int], tuple] = field(default_factory=dict)  # filled by generator.links
 
     @classmethod
@@ -76,6 +84,14 @@ class Indexes:
                 neighbours[plan.key] = (oldest_first[i - 1] if i else None,
                                         oldest_first[i + 1] if i + 1 < len(oldest_first) else None)
         owners, owner_slug_of = _owners(content, statuses)
+        concern_counts: dict[tuple[str, str, int], dict[str, int]] = {}
+        for p in content.plans:
+            for c in p.concerns:
+                tally: dict[str, int] = {}
+                for a in c.actions:
+                    key = statuses[(p.slug, p.month_key, c.number, a.index)].key
+                    tally[key] = tally.get(key, 0) + 1
+                concern_counts[(p.slug, p.month_key, c.number)] = tally
         indexes = cls(
             as_of=as_of,
             plans_by_key={p.key: p for p in content.plans},
@@ -86,6 +102,7 @@ class Indexes:
             themes=_themes(content),
             owners=owners,
             owner_slug_of=owner_slug_of,
+            concern_counts=concern_counts,
         )
         from .links import related_concerns
         indexes.related.update(related_concerns(content))
@@ -98,12 +115,13 @@ class Indexes:
         """Status counts (STATUS_KEYS order, zeros left out) over some plans or concerns."""
         counts = dict.fromkeys(STATUS_KEYS, 0)
         if concerns is not None:
-            pairs = concerns
+            keys = [(plan.slug, plan.month_key, concern.number) for plan, concern in concerns]
         else:
-            pairs = ((p, c) for p in (plans if plans is not None else self.plans_by_key.values()) for c in p.concerns)
-        for plan, concern in pairs:
-            for action in concern.actions:
-                counts[self.status(plan, concern, action).key] += 1
+            keys = [(p.slug, p.month_key, c.number)
+                    for p in (plans if plans is not None else self.plans_by_key.values()) for c in p.concerns]
+        for key in keys:
+            for status_key, n in self.concern_counts[key].items():
+                counts[status_key] += n
         return {key: n for key, n in counts.items() if n}
 
     def entry_counts(self, entries) -> dict[str, int]:

@@ -56,8 +56,11 @@ def render_inline(text: str) -> str:
     return _MD.renderInline(text)
 
 
+@lru_cache(maxsize=65536)
 def plain_text(text: str) -> str:
     """The words of a Markdown text without its syntax: for summaries and search metadata."""
+    if not _SPECIAL.search(text):
+        return " ".join(text.split())
     tokens = _MD.parse(text)
     words: list[str] = []
     for token in tokens:

@@ -165,15 +165,14 @@ class Plan:
     source: Source
     concerns: tuple[Concern, ...]
     path: str  # the content file, relative to the project root, for messages
+    # Derived once (pages read them thousands of times): the establishment's slug, and the
+    # plan's identity within it, the month the inspection started.
+    slug: str = field(init=False)
+    month_key: str = field(init=False)
 
-    @property
-    def slug(self) -> str:
-        return urls.slugify(self.establishment)
-
-    @property
-    def month_key(self) -> str:
-        """The plan's identity within its establishment: the month the inspection started."""
-        return self.inspection.start.strftime("%Y-%m")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slug", urls.slugify(self.establishment))
+        object.__setattr__(self, "month_key", self.inspection.start.strftime("%Y-%m"))
 
     @property
     def key(self) -> tuple[str, str]:

@@ -12,11 +12,19 @@ from .sitemap import robots_txt, sitemap_xml
 
 
 def outputs(site: SiteBuild) -> Iterator[Output]:
+    from .data import data_outputs
+    from .feeds import feed_outputs
+    from .search import search_outputs
+    from .timeline import timeline_outputs
     yield from core_pages(site)
     yield from establishment_pages(site)
     yield from plan_pages(site)
     yield from cross_link_pages(site)
     yield from content_pages(site)
+    yield from search_outputs(site)
+    yield from timeline_outputs(site)
+    yield from data_outputs(site)
+    yield from feed_outputs(site)
     yield Output(urls.sitemap(), make=sitemap_xml, in_sitemap=False)
     yield Output(urls.robots(), make=robots_txt, in_sitemap=False)
 

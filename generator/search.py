@@ -1,9 +1,224 @@
-"""Search: Pagefind indexes the written site (concerns are the unit people land on)."""
+"""Search: Pagefind indexes the written site, with the concern as the unit people land on.
+
+Pagefind would index each plan page as one result, so a filter such as "theme: Safety" would match a
+whole plan and its sub-results would include concerns of every theme. Instead every element marked
+`data-pagefind-body` becomes its own Pagefind record: the element is handed to Pagefind as a small
+HTML document whose URL is the page's URL plus the element's id (`…/2023-02/#concern-3`). Pagefind
+still does all the work — words, ranking, excerpts, and the `data-pagefind-filter`, `-meta` and
+`-sort` attributes the templates put on each concern — we only choose what a record is.
+
+Also here: the /search/ page, and /concerns/, the index of every concern for readers without
+JavaScript and for crawlers, split into pages of about 200 KB.
+"""
 from __future__ import annotations
 
+import asyncio
+import html
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
+
+from . import urls
+from .build import Output, SiteBuild, render_output
+from .model import KINDS, THEMES, Establishment, Plan
+from .render import make_environment
+from .status import STATUS_KEYS
+
+# Where Pagefind writes its bundle, relative to the site root.
+# TODO(lead): move to generator/urls.py as `search_bundle()`; it is part of the URL space.
+BUNDLE = "pagefind/"
+CONCERNS_PAGE_BYTES = 200_000  # split the concerns index when a page would grow past this
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind could not index the site (the site is left unchanged)."""
+
+
+# --- indexing -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Record:
+    """One search result to be: an HTML document holding one `data-pagefind-body` element."""
+    url: str  # from the site root, starting with "/", with the element's id as fragment
+    html: str
 
 
 def index_site(folder: Path) -> int:
     """Index the site in `folder` in place; returns the number of files written."""
-    return 0
+    records = list(records_in(folder))
+    try:
+        asyncio.run(_write_index(records, folder / BUNDLE))
+    except Exception as error:  # the service reports failures as plain exceptions
+        raise SearchIndexError(f"Pagefind could not index the site: {error} — build with --no-search "
+                               f"to skip the search index") from error
+    return sum(1 for path in (folder / BUNDLE).rglob("*") if path.is_file())
+
+
+def records_in(folder: Path) -> Iterator[Record]:
+    """Every `data-pagefind-body` element of the written pages, in a stable order."""
+    bundle = (folder / BUNDLE).resolve()
+    for path in sorted(folder.rglob("*.html")):
+        if path.resolve().is_relative_to(bundle):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" not in text:
+            continue
+        page = "/" + _page_path(path.relative_to(folder).as_posix())
+        found = _LANG.search(text)
+        language = found.group(1) if found else "en"
+        for fragment, body in bodies(text):
+            yield Record(url=page + (f"#{fragment}" if fragment else ""),
+                         html=f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title></title>'
+                              f"</head><body>{body}</body></html>")
+
+
+# The pages are ours: valid, autoescaped HTML, where "<" and ">" never appear inside text or
+# attribute values. So the elements can be cut out of the text with a tag scanner, exactly as
+# written and without an HTML parser (tests check the result against lxml's).
+_BODY_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sdata-pagefind-body(?=[\s=/>])")
+_LANG = re.compile(r'<html\b[^>]*?\slang="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def bodies(text: str) -> Iterator[tuple[str | None, str]]:
+    """(id or None, outer HTML) of each outermost element marked `data-pagefind-body`."""
+    position = 0
+    while found := _BODY_START.search(text, position):
+        start, tag = found.start(), found.group(1)
+        depth, end = 0, None
+        for edge in re.compile(rf"<(/?){tag}(?=[\s/>])[^>]*>", re.IGNORECASE).finditer(text, start):
+            depth += -1 if edge.group(1) else 1
+            if depth == 0:
+                end = edge.end()
+                break
+        if end is None:
+            raise SearchIndexError(f"<{tag} data-pagefind-body> is never closed")
+        opening = text[start:text.index(">", start)]
+        named = _ID.search(opening)
+        yield (html.unescape(named.group(1)) if named else None), text[start:end]
+        position = end
+
+
+def _page_path(file: str) -> str:
+    """The page path of a written file: the inverse of urls.output_file."""
+    if file == "index.html":
+        return ""
+    return file.removesuffix("index.html") if file.endswith("/index.html") else file
+
+
+async def _write_index(records: list[Record], output: Path) -> None:
+    from pagefind.index import PagefindIndex
+    async with PagefindIndex({"output_path": str(output)}) as index:
+        for record in records:
+            await index.add_html_file(content=record.html, url=record.url)
+
+
+# --- pages --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Choice:
+    """One filter of the search form: the Pagefind filter key, its label, the values in the index."""
+    key: str
+    label: str
+    any_label: str
+    values: tuple[str, ...]
+
+
+def filter_choices(site: SiteBuild) -> tuple[Choice, ...]:
+    """The values of each filter, made from the content exactly as the plan pages tag concerns."""
+    plans = site.content.plans
+    concerns = [c for p in plans for c in p.concerns]
+    present = site.indexes.counts(plans)
+    return (
+        Choice("establishment", "Prison", "Any prison", tuple(sorted({p.establishment for p in plans}))),
+        Choice("year", "Year of inspection", "Any year",
+               tuple(str(y) for y in sorted({p.inspection.start.year for p in plans}, reverse=True))),
+        Choice("kind", "Kind of concern", "Priority and key concerns",
+               tuple(label for kind, label in KINDS.items() if any(c.kind == kind for c in concerns))),
+        Choice("theme", "Theme", "Any theme",
+               tuple(label for theme, label in THEMES.items() if any(c.theme == theme for c in concerns))),
+        Choice("status", "Status of an action", "Any status",
+               tuple(label for key, label in STATUS_KEYS.items() if key in present)),
+    )
+
+
+def search_outputs(site: SiteBuild, page_bytes: int = CONCERNS_PAGE_BYTES) -> Iterator[Output]:
+    """The /search/ page and the no-JavaScript index of all concerns."""
+    yield Output(urls.search(), "layouts/search.html",
+                 {"choices": filter_choices(site), "pagefind_js": BUNDLE + "pagefind.js"})
+    yield from concerns_index_outputs(site, page_bytes)
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One page of the concerns index: its number and the plans it lists, by establishment."""
+    number: int
+    groups: tuple[tuple[Establishment, tuple[Plan, ...]], ...]
+
+    @property
+    def url(self) -> str:
+        return urls.concerns_index(self.number)
+
+    @property
+    def first(self) -> str:
+        return self.groups[0][0].name if self.groups else ""
+
+    @property
+    def last(self) -> str:
+        return self.groups[-1][0].name if self.groups else ""
+
+
+def concerns_index_outputs(site: SiteBuild, page_bytes: int = CONCERNS_PAGE_BYTES) -> Iterator[Output]:
+    """/concerns/, /concerns/2/, …: every concern, by establishment and inspection (newest first)."""
+    pages = split_pages(site, page_bytes)
+    for page in pages:
+        yield Output(page.url, "layouts/concerns.html", {"page": page, "pages": pages})
+
+
+def split_pages(site: SiteBuild, page_bytes: int) -> tuple[IndexPage, ...]:
+    """Pack whole inspections, in order, into pages of at most `page_bytes` of HTML (an inspection
+    larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
+    whatever the template looks like; a small site takes one render."""
+    plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
+    env = make_environment(site.project.templates_dir)
+    whole = _pages(site, [plans])
+    if len(plans) <= 1 or _size(site, env, whole[0], whole) <= page_bytes:
+        return whole
+    empty = IndexPage(1, ())
+    shell = _size(site, env, empty, (empty,))
+    size = {single.groups[0][1][0].key: _size(site, env, single, (single,)) - shell
+            for single in _pages(site, [[plan] for plan in plans])}
+    pager = 0
+    while True:
+        pages = _pages(site, _pack(plans, size, page_bytes - shell - pager))
+        pager = max(_size(site, env, IndexPage(page.number, ()), pages) for page in pages) - shell
+        if all(shell + pager + sum(size[p.key] for _, group in page.groups for p in group) <= page_bytes
+               or sum(len(group) for _, group in page.groups) == 1 for page in pages):
+            return pages
+
+
+def _pack(plans: list[Plan], size: dict[tuple[str, str], int], budget: int) -> list[list[Plan]]:
+    chunks: list[list[Plan]] = []
+    used = 0
+    for plan in plans:
+        if not chunks or (chunks[-1] and used + size[plan.key] > budget):
+            chunks.append([])
+            used = 0
+        chunks[-1].append(plan)
+        used += size[plan.key]
+    return chunks
+
+
+def _pages(site: SiteBuild, chunks: list[list[Plan]]) -> tuple[IndexPage, ...]:
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        groups: list[tuple[Establishment, list[Plan]]] = []
+        for plan in chunk:
+            if not groups or groups[-1][0].slug != plan.slug:
+                groups.append((site.indexes.establishment_of[plan.slug], []))
+            groups[-1][1].append(plan)
+        pages.append(IndexPage(number, tuple((e, tuple(ps)) for e, ps in groups)))
+    return tuple(pages)
+
+
+def _size(site: SiteBuild, env, page: IndexPage, pages: tuple[IndexPage, ...]) -> int:
+    return len(render_output(site, Output(page.url, "layouts/concerns.html", {"page": page, "pages": pages}), env))

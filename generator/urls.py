@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "slugify", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
@@ -173,16 +174,18 @@ def output_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
+@lru_cache(maxsize=131072)
 def relative(target: str, from_page: str) -> str:
     """A link from the page at `from_page` to `target`, both site-root paths, that works under any
     base URL and from file:// too (directory links end in "/", so static hosts serve index.html)."""
     target_path, _, fragment = target.partition("#")
-    from_dir = from_page if from_page.endswith("/") or from_page == "" else posixpath.dirname(from_page) + "/"
-    if from_dir == "/":
-        from_dir = ""
     if target_path == from_page and fragment:
         return "#" + fragment
-    rel = posixpath.relpath(target_path or ".", from_dir or ".")
-    if target_path == "" or target_path.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
+    from_parts = from_page.split("/")[:-1]  # the folders the page is in
+    target_parts = target_path.split("/")
+    common = 0
+    while common < len(from_parts) and common < len(target_parts) - 1 and from_parts[common] == target_parts[common]:
+        common += 1
+    rel = "../" * (len(from_parts) - common) + "/".join(target_parts[common:])
+    rel = rel or "./"
     return rel + (f"#{fragment}" if fragment else "")

@@ -31,3 +31,12 @@ def failure(source_name: str, line: int | None, what: str, how: str) -> ImportFa
     """Build the one message format users see: FILE:LINE: what is wrong — how to fix."""
     where = f"{source_name}:{line}" if line else source_name
     return ImportFailure(f"{where}: {what} — {how}")
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A value written into the YAML more often than the source prints it: a merged owner cell that
+    spans several actions is published once but belongs to each of them."""
+    line: int
+    text: str
+    reason: str

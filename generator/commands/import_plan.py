@@ -1,0 +1,44 @@
+"""`actionplans import FILE`: turn a plan exported as text into content/plans/<slug>/<YYYY-MM>.yaml.
+
+Prints every guess as FILE:LINE: warning: ..., and the coverage report that accounts for every word
+of the source. Refuses to overwrite a plan file (editors' reviewed work) unless --force is given.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..importer import ImportFailure, import_file
+
+
+def run(source: str, output_dir: str = "content", force: bool = False, out: TextIO | None = None,
+        err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        result = import_file(source)
+    except ImportFailure as error:
+        print(f"error: {error}", file=err)
+        print("nothing was written", file=err)
+        return 1
+    target = Path(output_dir) / result.relative_path
+    if target.exists() and not force:
+        print(f"error: {target} already exists (it may hold editors' reviewed work) — "
+              f"pass --force to overwrite it", file=err)
+        return 1
+    for warning in result.warnings:
+        print(f"{source}:{warning.line}: warning: {warning.message}", file=err)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(result.yaml_text, encoding="utf-8")
+    plan = result.plan
+    actions = sum(len(c["actions"]) for c in plan["concerns"])
+    print(f"wrote {target}: {plan['establishment']}, {len(plan['concerns'])} concerns, {actions} actions, "
+          f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}", file=out)
+    print(f"Coverage of {source}:", file=out)
+    print(result.coverage.report(), file=out)
+    if not result.coverage.complete:
+        print(f"error: coverage check failed for {source}: {len(result.coverage.unaccounted)} word(s) "
+              f"unaccounted, {len(result.coverage.invented)} invented — the file was written for inspection, "
+              f"but please report this as an importer bug", file=err)
+        return 1
+    return 0

@@ -1,0 +1,12 @@
+"""Import a published action plan, exported as text, into a plan YAML file.
+
+Stages in data-flow order: text (bytes -> lines) -> header (establishment, dates) -> rows (table
+rows placed in five columns) -> cells (HTML -> Markdown blocks, owner/target values) -> assemble
+(concerns and actions, repairing page breaks and merged cells) -> emit (YAML) -> coverage (every
+source word placed or dropped with a reason).
+"""
+from .convert import ImportResult, import_file, import_text
+from .coverage import Coverage
+from .records import Dropped, ImportFailure, ImportWarning
+
+__all__ = ["Coverage", "Dropped", "ImportFailure", "ImportResult", "ImportWarning", "import_file", "import_text"]

@@ -1,0 +1,193 @@
+// Search page: a small form over Pagefind's JavaScript API (https://pagefind.app/docs/api/).
+// Each Pagefind record is one concern (see generator/search.py). The form stays hidden until this
+// script runs; Pagefind loads on first use, relative to this page, so the site works under any
+// base URL. Runs under `script-src 'self' 'wasm-unsafe-eval'`: no eval, no inline code, no worker.
+
+const PAGE_SIZE = 10;
+
+const form = document.getElementById("search-form");
+const unavailable = document.getElementById("search-unavailable");
+const input = document.getElementById("search-query");
+const sortSelect = document.getElementById("search-sort");
+const filterSelects = Array.from(form.querySelectorAll("select[data-filter]"));
+const statusRegion = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const moreButton = document.getElementById("search-more");
+const pageTitle = document.title;
+
+let pagefindPromise = null;
+let latest = 0; // number of the newest search: older answers arriving late are dropped
+let shown = { results: [], count: 0 };
+
+function loadPagefind() {
+  if (!pagefindPromise) {
+    const bundle = new URL(form.dataset.pagefind, document.baseURI).href;
+    const siteRoot = new URL(form.dataset.siteRoot, document.baseURI).pathname;
+    pagefindPromise = import(bundle).then(async (pagefind) => {
+      await pagefind.options({ baseUrl: siteRoot, noWorker: true, excerptLength: 24 });
+      return pagefind;
+    });
+    pagefindPromise.catch(() => { pagefindPromise = null; });
+  }
+  return pagefindPromise;
+}
+
+function chosenFilters() {
+  const filters = {};
+  for (const select of filterSelects) {
+    if (select.value) filters[select.dataset.filter] = select.value;
+  }
+  return filters;
+}
+
+function describe(query, filters, count) {
+  const what = count === 1 ? "1 concern" : `${count} concerns`;
+  const parts = [];
+  if (query) parts.push(`matching “${query}”`);
+  const chosen = filterSelects.filter((s) => s.value).map((s) => `${s.labels[0].textContent.toLowerCase()}: ${s.value}`);
+  if (chosen.length) parts.push(`with ${chosen.join(", ")}`);
+  return `${what} found${parts.length ? " " + parts.join(" ") : ""}.`;
+}
+
+function rememberInAddress(query) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const select of [...filterSelects, sortSelect]) {
+    if (select.value) params.set(select.name, select.value);
+  }
+  const address = params.toString() ? `?${params}` : location.pathname;
+  history.replaceState(null, "", address);
+}
+
+function restoreFromAddress() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const select of [...filterSelects, sortSelect]) {
+    const wanted = params.get(select.name);
+    if (wanted && Array.from(select.options).some((o) => o.value === wanted)) select.value = wanted;
+  }
+  return Boolean(input.value.trim() || filterSelects.some((s) => s.value));
+}
+
+async function runSearch() {
+  const number = ++latest;
+  const query = input.value.trim();
+  const filters = chosenFilters();
+  rememberInAddress(query);
+  if (!query && Object.keys(filters).length === 0) {
+    list.replaceChildren();
+    moreButton.hidden = true;
+    statusRegion.textContent = "Type words to search for, or choose what to show.";
+    document.title = pageTitle;
+    return;
+  }
+  list.setAttribute("aria-busy", "true");
+  let search;
+  try {
+    const pagefind = await loadPagefind();
+    const options = { filters };
+    if (sortSelect.value) options.sort = { date: sortSelect.value };
+    search = await pagefind.search(query || null, options);
+  } catch (error) {
+    if (number !== latest) return;
+    list.removeAttribute("aria-busy");
+    showFailure();
+    return;
+  }
+  if (number !== latest || search === null) return;
+  shown = { results: search.results, count: 0 };
+  list.replaceChildren();
+  await showMore(number, false);
+  if (number !== latest) return;
+  list.removeAttribute("aria-busy");
+  statusRegion.textContent = describe(query, filters, search.results.length);
+  document.title = `${query || "Filtered"}: ${search.results.length} concerns – ${pageTitle}`;
+}
+
+async function showMore(number, moveFocus) {
+  const next = shown.results.slice(shown.count, shown.count + PAGE_SIZE);
+  const data = await Promise.all(next.map((result) => result.data()));
+  if (number !== latest) return;
+  const items = data.map(resultItem);
+  list.append(...items);
+  shown.count += next.length;
+  moreButton.hidden = shown.count >= shown.results.length;
+  if (moveFocus && items.length) {
+    items[0].querySelector("a").focus();
+    statusRegion.textContent = `Showing ${shown.count} of ${shown.results.length} concerns.`;
+  }
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const item = document.createElement("li");
+  item.className = "search-result";
+
+  const heading = document.createElement("h2");
+  heading.className = "search-result__heading";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = (meta.title || data.url).replace(/\s+,/g, ",");
+  heading.append(link);
+
+  const facts = document.createElement("p");
+  facts.className = "search-result__facts";
+  const inspected = document.createElement("time");
+  if (meta.date) inspected.dateTime = meta.date;
+  inspected.textContent = meta.inspection || meta.date || "";
+  facts.append(`${meta.establishment || ""} · inspection of `, inspected, ` · ${meta.kind || ""}`);
+  if (meta.theme) facts.append(` · ${meta.theme}`);
+
+  const statuses = document.createElement("p");
+  statuses.className = "search-result__statuses";
+  statuses.textContent = `Actions: ${meta.statuses || "none published"}.`;
+
+  item.append(heading, facts, statuses);
+  if (data.excerpt) {
+    const excerpt = document.createElement("p");
+    excerpt.className = "search-result__excerpt";
+    excerpt.append(...excerptNodes(data.excerpt));
+    item.append(excerpt);
+  }
+  return item;
+}
+
+// Pagefind's excerpt is escaped text with <mark> around matched words: keep exactly that, as nodes.
+function excerptNodes(html) {
+  const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html").body.firstChild;
+  const nodes = [];
+  for (const node of parsed.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
+}
+
+function showFailure() {
+  const link = unavailable.querySelector("a").cloneNode(true);
+  statusRegion.replaceChildren("Search could not load. The ", link, " lists every concern.");
+}
+
+let filterTimer = null;
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  runSearch();
+});
+for (const select of [...filterSelects, sortSelect]) {
+  select.addEventListener("change", () => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(runSearch, 250);
+  });
+}
+input.addEventListener("focus", () => { loadPagefind().catch(() => {}); }, { once: true });
+moreButton.addEventListener("click", () => showMore(latest, true));
+
+form.hidden = false;
+unavailable.hidden = true;
+form.dataset.ready = "true";
+if (restoreFromAddress()) runSearch();
