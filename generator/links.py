@@ -1,11 +1,35 @@
-"""Cross-links between concerns: repeat concerns found by text similarity within one establishment,
-plus the links editors add (`related:`) or suppress (`not_related:`) in the plan YAML.
+"""Cross-links between concerns.
+
+Repeat concerns: when a later inspection of one establishment raises a concern an earlier one raised,
+both link to each other. They are found by text similarity (TF-IDF cosine over content words, within
+one establishment only), with a threshold chosen on the real plans (see tests/test_links.py); editors
+add links with `related:` and suppress found ones with `not_related:` in the plan YAML.
+
+References in text: "see Priority Concern 5" links to that concern of the same plan (the markdown
+filter does it); a reference to a concern the plan does not have is reported by `check` as a warning.
 """
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from .model import Concern, ConcernRef, Content, Plan
+from .markdown import REFERENCE
+from .model import Concern, Content, Plan
+from .problems import Problem
+from .sources import LineLocator
+
+# Two concerns of one establishment at different inspections whose texts score at least this are
+# linked as a repeat. Chosen on the real content: true repeats score 0.22 and above, the highest
+# unrelated pair 0.15 (tests/test_links.py pins both sides).
+SIMILARITY_THRESHOLD = 0.2
+
+_STOP = frozenset("""a about after all also an and any are as at be been before being both but by can could did
+do does for from had has have how in into is it its many more most much no not of on one or other our out over
+own same so some such than that the their them there these they this those through to too up very was were what
+when where which while who will with would prison prisoners prisoner""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,9 +37,88 @@ class RelatedConcern:
     plan: Plan
     concern: Concern
     reason: str  # "similar" (found automatically) or "editor" (listed in related:)
-    earlier: bool  # raised before this one (an earlier inspection)
+    earlier: bool  # raised at an earlier inspection than the concern it is shown on
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> Counter[str]:
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return Counter(_stem(w.strip("'-")) for w in words if w not in _STOP and len(w) > 2)
+
+
+def similarity_scores(content: Content) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
+    """Cosine similarity of every pair of concerns of one establishment at different inspections."""
+    documents = {(p.slug, p.month_key, c.number): terms(c.text) for p in content.plans for c in p.concerns}
+    frequency = Counter(term for bag in documents.values() for term in bag)
+    total = len(documents) or 1
+    vectors = {}
+    for key, bag in documents.items():
+        vector = {t: n * math.log((1 + total) / (1 + frequency[t])) for t, n in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors[key] = {t: v / norm for t, v in vector.items()}
+    scores = {}
+    for establishment in content.establishments:
+        plans = establishment.plans
+        for i, newer in enumerate(plans):
+            for older in plans[i + 1:]:
+                for a in newer.concerns:
+                    va = vectors[(newer.slug, newer.month_key, a.number)]
+                    for b in older.concerns:
+                        vb = vectors[(older.slug, older.month_key, b.number)]
+                        score = sum(v * vb.get(t, 0.0) for t, v in va.items())
+                        scores[((newer.slug, newer.month_key, a.number), (older.slug, older.month_key, b.number))] = score
+    return scores
 
 
 def related_concerns(content: Content) -> dict[tuple[str, str, int], tuple[RelatedConcern, ...]]:
-    """(slug, month, number) -> related concerns of other inspections, oldest first."""
-    return {}
+    """(slug, month, number) -> concerns of other inspections to link to, oldest first."""
+    plans = {p.key: p for p in content.plans}
+    pairs: dict[frozenset, str] = {}
+    for (newer, older), score in similarity_scores(content).items():
+        if score >= SIMILARITY_THRESHOLD:
+            pairs[frozenset((newer, older))] = "similar"
+    for plan in content.plans:
+        for concern in plan.concerns:
+            here = (plan.slug, plan.month_key, concern.number)
+            for ref in concern.related:
+                pairs[frozenset((here, (ref.slug, ref.month_key, ref.number)))] = "editor"
+            for ref in concern.not_related:
+                pairs.pop(frozenset((here, (ref.slug, ref.month_key, ref.number))), None)
+    links: dict[tuple[str, str, int], list[RelatedConcern]] = {}
+    for pair, reason in pairs.items():
+        if len(pair) != 2:
+            continue
+        a, b = sorted(pair, key=lambda k: (plans[k[:2]].inspection.start, k))
+        plan_a, plan_b = plans[a[:2]], plans[b[:2]]
+        links.setdefault(b, []).append(RelatedConcern(plan_a, plan_a.concern(a[2]), reason, earlier=True))
+        links.setdefault(a, []).append(RelatedConcern(plan_b, plan_b.concern(b[2]), reason, earlier=False))
+    return {key: tuple(sorted(items, key=lambda r: (r.plan.inspection.start, r.plan.slug, r.concern.number)))
+            for key, items in sorted(links.items())}
+
+
+def reference_warnings(plans: list[Plan]) -> list[Problem]:
+    """A warning for each "see concern N" in a plan's text that names no concern of that plan."""
+    problems = []
+    for plan in plans:
+        locator = None
+        for ci, concern in enumerate(plan.concerns):
+            texts = [(("concerns", ci, "text"), concern.text)]
+            texts += [(("concerns", ci, "actions", ai, "text"), a.text) for ai, a in enumerate(concern.actions)]
+            for path, text in texts:
+                for found in REFERENCE.finditer(text):
+                    kind = found.group(1).lower() if found.group(1) else None
+                    target = plan.concern(int(found.group(2)))
+                    if target is not None and (kind is None or target.kind == kind):
+                        continue
+                    locator = locator or LineLocator(Path(plan.path).read_text(encoding="utf-8"))
+                    problems.append(Problem(
+                        plan.path, locator.line(path), f"concern {concern.number}: '{found.group(0)}' names no "
+                        "concern of this plan, so it is not linked", "check the number and kind in the published plan",
+                        "warning"))
+    return problems

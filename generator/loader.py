@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import schema, urls
+from .cache import ParseCache
+from .links import reference_warnings
 from .model import (Action, Concern, ConcernRef, Content, ContentPage, Correction, Establishment,
                     Inspection, Link, Plan, Settings, Source, Target, TargetKind, Update)
 from .problems import ContentError, Problem
@@ -47,13 +49,15 @@ class _FileProblems:
         return any(p.severity == "error" for p in self.problems)
 
 
-def load(project: Project) -> Loaded:
-    """Load and check all content; raise ContentError listing every error (warnings included)."""
+def load(project: Project, cache: ParseCache | None = None) -> Loaded:
+    """Load and check all content; raise ContentError listing every error (warnings included).
+
+    With a cache, a plan file whose bytes were parsed before is not parsed again."""
     problems: list[Problem] = []
     settings = _load_settings(project, problems)
     plans: list[Plan] = []
     for path in sorted(project.plans_dir.glob("*/*.yaml")) if project.plans_dir.is_dir() else []:
-        plan, file_problems = read_plan(path, project.display(path))
+        plan, file_problems = read_plan_cached(path, project.display(path), cache)
         problems.extend(file_problems)
         if plan is not None:
             plans.append(plan)
@@ -63,6 +67,7 @@ def load(project: Project) -> Loaded:
                                 "add content/plans/<establishment-slug>/<YYYY-MM>.yaml (see README)"))
     plans.sort(key=lambda p: (p.slug, p.month_key))
     _check_between_plans(plans, problems)
+    problems.extend(reference_warnings(plans))
     facts = _load_establishment_facts(project, problems)
     establishments = _establishments(plans, facts, project, problems)
     pages = _load_pages(project, problems)
@@ -76,6 +81,21 @@ def load(project: Project) -> Loaded:
 
 
 # --- one plan file --------------------------------------------------------------------------------
+def read_plan_cached(path: Path, display: str, cache: ParseCache | None) -> tuple[Plan | None, list[Problem]]:
+    if cache is None:
+        return read_plan(path, display)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return read_plan(path, display)
+    key = cache.key(data + b"\0" + str(path).encode(), display)
+    found = cache.get(key)
+    if found is None:
+        found = read_plan(path, display)
+        cache.put(key, found)
+    return found
+
+
 def read_plan(path: Path, display: str) -> tuple[Plan | None, list[Problem]]:
     """Read, validate and build one plan; the plan is None when it could not be built."""
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -47,7 +48,7 @@ def index_site(folder: Path) -> int:
     """Index the site in `folder` in place; returns the number of files written."""
     records = list(records_in(folder))
     try:
-        asyncio.run(_write_index(records, folder / BUNDLE))
+        _run(_write_index(records, folder / BUNDLE))
     except Exception as error:  # the service reports failures as plain exceptions
         raise SearchIndexError(f"Pagefind could not index the site: {error} — build with --no-search "
                                f"to skip the search index") from error
@@ -104,6 +105,16 @@ def _page_path(file: str) -> str:
     if file == "index.html":
         return ""
     return file.removesuffix("index.html") if file.endswith("/index.html") else file
+
+
+def _run(coroutine):
+    """asyncio.run, also from inside a running event loop (`serve` runs one, so do browser tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _write_index(records: list[Record], output: Path) -> None:

@@ -1,0 +1,58 @@
+"""A cache of parsed plan files, keyed by the file's bytes (and this package's code), never by time.
+
+Parsing and validating YAML is the slowest part of loading; the cache keeps, for each file content
+seen, the model object and the problems found. A changed file has a new key, so stale data is never
+served; the folder is safe to delete at any time.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+
+@cache
+def _code_version() -> str:
+    """Changes whenever any module of the package changes, so old entries are never reused."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")) + sorted((package / "schemas").glob("*.json")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ParseCache:
+    def __init__(self, folder: Path):
+        self.folder = folder / _code_version()
+        self.memory: dict[str, Any] = {}
+
+    def key(self, data: bytes, display: str) -> str:
+        return hashlib.sha256(display.encode() + b"\0" + data).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        if key in self.memory:
+            return self.memory[key]
+        path = self.folder / key[:2] / key
+        try:
+            with open(path, "rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        self.memory[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.memory[key] = value
+        path = self.folder / key[:2] / key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent)
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower

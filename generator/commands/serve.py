@@ -1,0 +1,36 @@
+"""`actionplans serve`: build once, then serve and rebuild what each change affects."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..cache import ParseCache
+from ..problems import ContentError
+from ..project import Project
+from ..render import TemplateProblem
+from ..serve import LiveSite, run_server
+from .check import print_problems
+
+
+def run(project: Project, host: str = "127.0.0.1", port: int = 8000, output: Path | None = None,
+        as_of: dt.date | None = None, base_url: str | None = None, search: bool = False, strict: bool = False) -> int:
+    output = output or project.root / "site"
+    live = LiveSite(project, output.resolve(), as_of, base_url or f"http://{host}:{port}/",
+                    ParseCache(project.root / ".cache" / "parsed"))
+    try:
+        live.full_build()
+    except ContentError as error:
+        print_problems(error.problems, "text", sys.stderr)
+        print("fix the content, then run serve again", file=sys.stderr)
+        return 1
+    except TemplateProblem as problem:
+        print(problem.format(), file=sys.stderr)
+        return 1
+    if search:
+        live.start_search_indexing()
+    try:
+        run_server(live, host, port, search)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0

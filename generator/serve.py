@@ -1,0 +1,180 @@
+"""`actionplans serve`: build, serve on localhost, and on every change re-render only what it affects.
+
+A change to one plan re-renders the outputs that depend on that plan (its page, its establishment,
+the listings that show it) and the site-wide ones; a template or asset change re-renders everything.
+Each file is replaced atomically, so a page is never half written. A content or template error
+keeps the last good site and shows the problems in the terminal and, in the browser, on every page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .build import Output, SiteBuild, build, collect, copy_assets, prepare, render_output
+from .cache import ParseCache
+from .loader import load
+from .problems import ContentError
+from .project import Project
+from .render import TemplateProblem, make_environment
+
+
+@dataclass
+class LiveSite:
+    """The served site and what it was built from, updated in place after each change."""
+    project: Project
+    output_dir: Path
+    as_of: dt.date | None
+    base_url: str | None
+    cache: ParseCache
+    site: SiteBuild | None = None
+    outputs: dict[str, Output] = field(default_factory=dict)
+    template_stamp: tuple = ()
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def full_build(self) -> None:
+        as_of = self.as_of or dt.date.today()
+        build(self.project, self.output_dir, as_of, base_url=self.base_url, search=False)
+        self.site = prepare(self.project, as_of, self.base_url, search=False,
+                            content=load(self.project, self.cache).content)
+        self.outputs = {o.file: o for o in collect(self.site)}
+        self.template_stamp = _stamp(self.project.templates_dir)
+
+    def rebuild(self) -> tuple[int, float]:
+        """Re-render what changed; returns (files written, seconds). Errors are kept, not raised."""
+        started = time.perf_counter()
+        with self.lock:
+            try:
+                written = self._rebuild()
+                self.errors = []
+            except ContentError as error:
+                self.errors = [p.format() for p in error.problems if p.severity == "error"]
+                written = 0
+            except TemplateProblem as problem:
+                self.errors = [problem.format()]
+                written = 0
+        return written, time.perf_counter() - started
+
+    def _rebuild(self) -> int:
+        as_of = self.as_of or dt.date.today()
+        content = load(self.project, self.cache).content
+        old = self.site
+        site = prepare(self.project, as_of, self.base_url, search=False, content=content)
+        stamp = _stamp(self.project.templates_dir)
+        everything = old is None or stamp != self.template_stamp or old.as_of != as_of \
+            or content.settings != old.content.settings or content.pages != old.content.pages
+        old_plans = {} if old is None else {p.key: p for p in old.content.plans}
+        new_plans = {p.key: p for p in content.plans}
+        changed = {key for key in old_plans.keys() | new_plans.keys() if old_plans.get(key) != new_plans.get(key)}
+        outputs = {o.file: o for o in collect(site)}
+        env = make_environment(self.project.templates_dir)
+        rendered: dict[str, bytes] = {}
+        for file, output in outputs.items():  # render everything first: an error writes nothing
+            if everything or file not in self.outputs or output.depends_on is None or output.depends_on & changed:
+                rendered[file] = render_output(site, output, env)
+        for file, data in rendered.items():
+            _write_if_changed(self.output_dir / file, data)
+        for file in self.outputs.keys() - outputs.keys():
+            (self.output_dir / file).unlink(missing_ok=True)
+        if everything:
+            copy_assets(site, self.output_dir)
+        self.site, self.outputs, self.template_stamp = site, outputs, stamp
+        return len(rendered)
+
+    def start_search_indexing(self) -> None:
+        """Pagefind in the background: the search index may lag behind the pages, never the reverse."""
+        from .search import index_site
+
+        def index() -> None:
+            try:
+                index_site(self.output_dir)
+            except Exception as error:  # noqa: BLE001 - search is optional while editing
+                print(f"search index not updated: {error}", file=sys.stderr)
+
+        threading.Thread(target=index, daemon=True).start()
+
+    def error_page(self) -> bytes:
+        items = "".join(f"<li><pre>{escape(e)}</pre></li>" for e in self.errors)
+        return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head>"
+                f"<body><main><h1>The site could not be rebuilt</h1><p>Fix these problems; this page reloads "
+                f"when the content is valid again. The last good site is kept.</p><ul>{items}</ul></main></body>"
+                f"</html>").encode("utf-8")
+
+
+def _stamp(folder: Path) -> tuple:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
+def make_app(live: LiveSite):
+    """A WSGI app serving the built folder; while there are errors, HTML requests get the error page."""
+    root = live.output_dir.resolve()
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        target = (root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(root):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        if target.is_dir():
+            if not path.endswith("/"):
+                start_response("301 Moved Permanently", [("Location", path + "/")])
+                return [b""]
+            target = target / "index.html"
+        if live.errors and target.suffix in (".html", ""):
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
+            return [live.error_page()]
+        if not target.is_file():
+            body = (root / "404.html").read_bytes() if (root / "404.html").is_file() else b"not found"
+            start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8")])
+            return [body]
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        start_response("200 OK", [("Content-Type", kind), ("Cache-Control", "no-store")])
+        return [target.read_bytes()]
+
+    return app
+
+
+def run_server(live: LiveSite, host: str, port: int, search: bool = False, out=sys.stderr) -> None:
+    from livereload import Server
+
+    server = Server(app=make_app(live))
+
+    def on_change() -> None:
+        time.sleep(0.1)  # let a burst of saves (several files) settle into one rebuild
+        written, seconds = live.rebuild()
+        if live.errors:
+            print("\n".join(live.errors), file=out)
+            print("content has errors — still serving the last good site", file=out, flush=True)
+        else:
+            print(f"rebuilt {written} files in {seconds * 1000:.0f} ms", file=out, flush=True)
+            if search:
+                live.start_search_indexing()
+
+    for folder in (live.project.content_dir, live.project.templates_dir):
+        server.watch(str(folder), on_change, delay=0.2)
+    print(f"serving {live.output_dir} on http://{host}:{port}/ — Ctrl-C stops", file=out, flush=True)
+    server.serve(host=host, port=port, root=str(live.output_dir), open_url_delay=None, restart_delay=0)

@@ -1,0 +1,95 @@
+"""Build benchmark (not a test): full build of N synthetic plans from cold and with a warm parse cache,
+one changed plan rebuilt as `serve` does, peak memory, pages and bytes. Without the search index.
+
+    python tests/benchmark.py            # N = 1,000 (and the real content)
+    python tests/benchmark.py 1000 10000 # several sizes
+
+Each measurement runs in a fresh process so peak RSS and "cold" mean what they say.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+AS_OF = dt.date(2026, 11, 23)
+
+CHILD = r"""
+import datetime as dt, json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {here!r})
+from generator.project import Project
+mode, root = sys.argv[1], Path(sys.argv[2])
+project = Project(root)
+started = time.perf_counter()
+if mode in ("cold", "warm"):
+    from generator.build import build
+    from generator.cache import ParseCache
+    import generator.loader as loader
+    cache = ParseCache(root / ".cache" / "parsed") if mode == "warm" else None
+    original = loader.load
+    loader.load = lambda p, c=None: original(p, cache)
+    import generator.build as b
+    b.load = loader.load
+    result = build(project, root / "site", dt.date(2026, 11, 23), search=False)
+    seconds = time.perf_counter() - started
+    files = [p for p in (root / "site").rglob("*") if p.is_file()]
+    out = {{"seconds": seconds, "pages": result.pages, "bytes": sum(p.stat().st_size for p in files)}}
+else:
+    from generator.cache import ParseCache
+    from generator.serve import LiveSite
+    live = LiveSite(project, root / "site", dt.date(2026, 11, 23), None, ParseCache(root / ".cache" / "parsed"))
+    live.full_build()
+    plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
+    plan.write_text(plan.read_text().replace("text: ", "text: Changed ", 1))
+    written, seconds = live.rebuild()
+    assert not live.errors, live.errors
+    out = {{"seconds": seconds, "written": written}}
+out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def measure(mode: str, root: Path) -> dict:
+    code = CHILD.format(here=str(HERE.parent))
+    done = subprocess.run([sys.executable, "-c", code, mode, str(root)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(count: int | None) -> dict:
+    sys.path.insert(0, str(HERE))
+    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        if count is None:
+            shutil.copytree(HERE.parent / "content", folder / "content")
+        else:
+            from synthetic import write_project
+            write_project(folder, count)
+        cold = measure("cold", folder)
+        measure("warm", folder)  # fills the cache
+        warm = measure("warm", folder)
+        one = measure("one", folder)
+        return {"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"], "one": one["seconds"],
+                "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(a) for a in argv] or [1000]
+    rows = [bench(None)] + [bench(n) for n in sizes]
+    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'one-file rebuild s':>19} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
+    for r in rows:
+        print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['one']:>19.3f} {r['rss']:>12.0f} {r['pages']:>7} "
+              f"{r['bytes'] / 1e6:>8.1f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
