@@ -53,8 +53,9 @@ def status_of(action: Action, as_of: dt.date) -> Status:
     this_month = as_of.replace(day=1)
     latest = action.latest_update
     if latest is not None:
-        target = latest.new_target or action.target
-        moved_from = action.target if latest.new_target else None
+        moves = [u for u in sorted(action.updates, key=lambda u: u.date) if u.new_target]
+        target = moves[-1].new_target if moves else action.target  # the latest move stays in force
+        moved_from = action.target if moves else None
         passed = target.kind is TargetKind.MONTH and target.month < this_month
         if latest.status == "complete":
             return Status("complete", f"Complete ({day_label(latest.date)})", target, moved_from, latest)

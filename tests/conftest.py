@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,14 @@ def write_plan(root: Path, data: dict) -> Path:
 def make_project(tmp_path, monkeypatch):
     """make_project(plans=[plan_data(...)], files={"content/plans/x/2023-02.yaml": "raw yaml"}) -> Project.
 
-    The project gets a content/site.yaml unless `files` gives one; templates come from the repo.
+    The project gets a content/site.yaml unless `files` gives one, the repo's content/pages/ (about,
+    accessibility), and the repo's templates.
     The current directory becomes the project, so messages show paths like content/plans/...
     """
     def make(plans: list[dict] | None = None, files: dict[str, str] | None = None, site: str = SITE_YAML) -> Project:
         root = tmp_path / "project"
         (root / "content").mkdir(parents=True, exist_ok=True)
+        shutil.copytree(REPO / "content" / "pages", root / "content" / "pages", dirs_exist_ok=True)
         (root / "content" / "site.yaml").write_text(site, encoding="utf-8")
         for data in ([plan_data()] if plans is None else plans):
             write_plan(root, data)

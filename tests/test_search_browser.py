@@ -31,7 +31,7 @@ PLANS = [
     plan_data("HMP Leicester", "2019-05-06", concerns=[
         {"number": 1, "kind": "priority", "theme": "safety",
          "text": "Mattresses were missing in the segregation unit.\n",
-         "actions": [{"text": "Buy new mattresses for every cell.\n", "owner": "Governor", "target": "June 2019"}]},
+         "actions": [{"text": "Buy new mattresses.\n", "owner": "Governor", "target": "June 2019"}]},
         {"number": 2, "kind": "key", "theme": "respect", "text": "Many cells needed refurbishment.\n",
          "actions": [{"text": "Refurbish cells.\n", "owner": "Governor", "target": "Ongoing"}]},
     ]),
