@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import mimetypes
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,17 @@ SUB_PATH = ("https://example.org/plans/", "/plans/")
 DOMAIN_ROOT = ("https://example.org/", "/")
 HOSTS = pytest.mark.parametrize("base_url, mount", [SUB_PATH, DOMAIN_ROOT], ids=["sub-path", "domain-root"])
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"))
+# The response headers the README recommends for any host that can set them (GitHub Pages cannot).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=(), usb=()",
+}
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 # --- a static host --------------------------------------------------------------------------------
@@ -46,7 +58,7 @@ def file_for(folder: Path, mount: str, path: str) -> Path | str | None:
     return file if file.is_file() else None
 
 
-def handler_for(folder: Path, mount: str) -> type[BaseHTTPRequestHandler]:
+def handler_for(folder: Path, mount: str, headers: dict[str, str]) -> type[BaseHTTPRequestHandler]:
     class StaticHost(BaseHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -65,6 +77,8 @@ def handler_for(folder: Path, mount: str) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", mimetypes.guess_type(file.name)[0] or "application/octet-stream")
             self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -72,9 +86,9 @@ def handler_for(folder: Path, mount: str) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def static_host(folder: Path, mount: str) -> Iterator[str]:
+def static_host(folder: Path, mount: str, headers: dict[str, str] | None = None) -> Iterator[str]:
     """Serve `folder` at http://127.0.0.1:<free port><mount>; yields the origin."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(folder, mount))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(folder, mount, headers or {}))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
@@ -308,3 +322,40 @@ def test_the_crawler_reports_a_missing_page_and_a_missing_fragment(tmp_path):
         assert sorted(page_path(url, root) for url in crawl.responses) == ["", "a/", "b/"]
         assert crawl.broken() == [f"{root}: <a> 'a/#nowhere' -> {root}a/: no id 'nowhere' on the page",
                                   f"{root}: <a> 'b/' -> {root}b/: HTTP 404"]
+
+
+@pytest.mark.browser
+def test_the_recommended_security_headers_block_nothing_the_site_uses(make_project):
+    """Every page, and a search (WebAssembly, fetches, a worker), under the documented policy in Chromium."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
+        pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run browser tests")
+    from playwright.sync_api import expect, sync_playwright
+
+    site = published(make_project, SUB_PATH[0])
+    with static_host(site, "/plans/", SECURITY_HEADERS) as origin, sync_playwright() as playwright:
+        root = origin + "/plans/"
+        pages = sorted(Crawl(root, SUB_PATH[0]).run(root).pages())
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--proxy-server=http://127.0.0.1:9"])
+        page = browser.new_page()
+        problems: list[str] = []
+        # Chromium asks for /favicon.ico on its own (the site has no icon): not the site's request.
+        page.on("response", lambda response: response.status >= 400 and not response.url.endswith("/favicon.ico")
+                and problems.append(f"HTTP {response.status}: {response.url}"))
+        page.on("console", lambda message: message.type in ("error", "warning") and "favicon.ico" not in
+                (message.location or {}).get("url", "") and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+        try:
+            for url in pages:
+                page.goto(url)
+            page.goto(root + "search/")
+            page.get_by_label("Words to search for").fill("violence")
+            page.get_by_label("Words to search for").press("Enter")
+            expect(page.locator("#search-status")).to_contain_text("found")
+        finally:
+            browser.close()
+    assert len(pages) > 20
+    assert problems == []
