@@ -31,7 +31,7 @@ HOSTS = pytest.mark.parametrize("base_url, mount", [SUB_PATH, DOMAIN_ROOT], ids=
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"))
 # The response headers the README recommends for any host that can set them (GitHub Pages cannot).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "Content-Security-Policy": "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
                                "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
                                "frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",

@@ -96,3 +96,14 @@ def test_breadcrumbs_on_every_page_below_home(tmp_path):
         if path in ("index.html", "404.html"):
             continue
         assert site.page(path).xpath("//nav[@aria-label='Breadcrumb']"), path
+
+
+def test_owner_spellings_merge_through_owners_yaml(content, tmp_path):
+    assert content.owner_aliases["Governing Governor"] == "Governor"
+    site = BuiltSite(build(Project(REPO), tmp_path / "site", AS_OF, search=False).output_dir)
+    page = site.page("owners/regional-property-operation-manager-rpom/")
+    assert "published as “RPOM”, “Regional Property Operation Manager (RPOM)”" in text_of(page)
+    assert len(page.xpath("//main//ul[@class='action-list']/li")) == 6
+    assert not (site.root / "owners" / "rpom").exists()
+    index = site.page("owners/")
+    assert index.xpath("//a[normalize-space()='Governor']/@href") == ["governor/"]

@@ -135,6 +135,14 @@ def test_a_prison_timeline_spans_its_inspections_and_says_how_long_targets_ran(s
 
 
 # --- the pages ---------------------------------------------------------------------------------
+def test_templates_reach_the_timeline_through_a_jinja_global():
+    from generator.render import make_environment
+    env = make_environment(REPO / "templates")
+    assert env.globals.get("timeline") is timeline, (
+        "the plan and establishment partials call timeline.for_plan/for_establishment: "
+        "generator/render.py must add timeline=timeline to env.globals")
+
+
 def test_the_timeline_page_lists_events_past_then_today_then_upcoming(built):
     page = built.page(urls.timeline())
     assert text_of(page.xpath("//h1")[0]) == "Timeline"
