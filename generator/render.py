@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from . import urls
+from . import timeline, urls
 from .data import plan_downloads
 from .filters import FILTERS
 from .model import KINDS, THEMES
@@ -41,7 +41,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
-    env.globals.update(urls=urls, status_of=status_of, plan_downloads=plan_downloads, THEMES=THEMES, KINDS=KINDS, STATUS_KEYS=STATUS_KEYS)
+    env.globals.update(urls=urls, timeline=timeline, status_of=status_of, plan_downloads=plan_downloads, THEMES=THEMES, KINDS=KINDS, STATUS_KEYS=STATUS_KEYS)
     return env
 
 

@@ -180,11 +180,12 @@ def _update_events(concern_number, action, name, url, base) -> Iterator[Timeline
             yield TimelineEvent(update.date, "target-moved", title, text=f"{moved} {text}".strip(), **where)
             in_force = update.new_target
         else:
-            title = f"Progress update on action {concern_number}.{action.index}: {said.lower()}"
+            title = f"Progress update on action {concern_number}.{action.index} ({said.lower()})"
             yield TimelineEvent(update.date, "update", title, text=text, **where)
 
 
 def target_span(plan: Plan, statuses) -> TargetSpan:
+    """Uses the target in force (a moved target counts at its new month), as statuses do."""
     months, without = [], 0
     for concern in plan.concerns:
         for action in concern.actions:

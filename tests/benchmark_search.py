@@ -134,27 +134,28 @@ def measure_query(www: Path, query: str, filters: dict[str, str]) -> dict:
     from playwright.sync_api import expect, sync_playwright
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    fetched: list[tuple[str, bytes]] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/plans/search/")
             expect(page.locator("#search-form")).to_be_visible()
-            page_load = len(fetched)
-            page.on("requestfinished", lambda request: fetched.append((request.url, request.response().body())))
-            for key, value in filters.items():
+            requests = []
+            page.on("requestfinished", requests.append)
+            field = page.get_by_label("Words to search for")
+            field.fill(query)
+            for key, value in filters.items():  # choosing a filter runs the search
                 page.locator(f"#filter-{key}").select_option(value)
-            page.get_by_label("Words to search for").fill(query)
-            page.get_by_label("Words to search for").press("Enter")
+            if not filters:
+                field.press("Enter")
             expect(page.locator("#search-status")).to_contain_text("found", timeout=30_000)
             page.wait_for_load_state("networkidle")
             results = page.locator("#search-status").inner_text()
+            fetched = [(r.url, r.response().body()) for r in requests]
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    del page_load
     return {"requests": len(fetched), "raw": sum(len(b) for _, b in fetched),
             "gzip": sum(wire_size(b) for _, b in fetched), "results": results}
 

@@ -210,7 +210,7 @@ def test_the_plan_page_has_a_compact_timeline_from_inspection_to_last_target(bui
     page = built.page(urls.plan("hmp-testshire", "2025-10"))
     assert text_of(page.xpath("//h2[@id='plan-timeline-heading']")[0]) == "Timeline"
     headings = [heading for _, heading, _ in timeline_items(page)]
-    assert headings == ["Inspected by HM Inspectorate of Prisons", "Progress update on action 2.1: in progress",
+    assert headings == ["Inspected by HM Inspectorate of Prisons", "Progress update on action 2.1 (in progress)",
                         "Inspection report published", "Action plan submitted", "Today: 23 November 2026",
                         "1 action due November 2026", "2 actions due March 2027"]
     march = page.xpath("//li[contains(@class, 'timeline__item--targets')][.//time[@datetime='2027-03']]")[0]
