@@ -15,7 +15,7 @@ from generator.project import Project
 from generator import urls
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "seeds"
 AS_OF = dt.date(2026, 11, 23)
 
 SITE_YAML = "title: Test action plans\nbase_url: https://example.org/plans/\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, plan_data
+from conftest import AS_OF, REPO, plan_data
 from generator.cli import make_parser
 
 SUBCOMMANDS = ("import", "check", "build", "serve")
@@ -214,3 +214,12 @@ def test_the_as_of_date_defaults_to_source_date_epoch(make_project):
     result = actionplans("build", "--no-search", "--quiet", cwd=project.root, env={"SOURCE_DATE_EPOCH": str(epoch)})
     assert result.returncode == 0, result.stderr
     assert "status as of 2026-11-23" in result.stdout
+
+
+def test_build_refuses_an_output_folder_that_holds_the_sources(make_project, capsys):
+    from generator.commands import build as build_command
+    project = make_project()
+    for folder in (project.root / "content", project.root, project.root / "content" / "plans", project.root / "templates" / "x"):
+        assert build_command.run(project, folder, AS_OF, search=False) == 2
+        assert "would replace a folder holding the project's sources" in capsys.readouterr().err
+    assert (project.root / "content" / "site.yaml").exists()

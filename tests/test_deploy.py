@@ -139,7 +139,9 @@ def fetch(url: str) -> Response:
 
 def links_of(page_url: str, response: Response, local_root: str, base_url: str) -> list[Link]:
     """Internal links of a page, resolved as a browser would. Absolute links into the published site
-    (canonical URLs, feeds) are checked against the local copy too."""
+    (canonical URLs, feeds) are checked against the local copy too; a relative link that climbs out of
+    the sub-path stays internal (and fails)."""
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(local_root))
     found = []
     document = response.document()
     for tag, attribute in LINKS:
@@ -150,31 +152,16 @@ def links_of(page_url: str, response: Response, local_root: str, base_url: str) 
             target, fragment = urldefrag(urljoin(page_url, raw))
             if target.startswith(base_url):
                 target = local_root + target[len(base_url):]
-            if target.startswith(local_root):
+            if target.startswith(origin):
                 found.append(Link(page_url, tag, raw, target, fragment))
     return found
 
 
-@dataclass
+@dataclass(frozen=True)
 class Crawl:
-    """Everything reached from the start page: each URL fetched once."""
-    local_root: str
-    base_url: str
-    responses: dict[str, Response] = field(default_factory=dict)
-    links: list[Link] = field(default_factory=list)
-
-    def run(self, start: str) -> "Crawl":
-        queue = [start]
-        while queue:
-            url = queue.pop()
-            if url in self.responses:
-                continue
-            response = self.responses[url] = fetch(url)
-            if response.is_html and response.status == 200:
-                new = links_of(url, response, self.local_root, self.base_url)
-                self.links += new
-                queue += sorted({link.target for link in new} - set(self.responses), reverse=True)
-        return self
+    """What a crawl fetched (each URL once) and every internal link it saw."""
+    responses: dict[str, Response]
+    links: tuple[Link, ...]
 
     def pages(self) -> dict[str, Response]:
         return {url: r for url, r in self.responses.items() if r.is_html and r.status == 200}
@@ -191,6 +178,23 @@ class Crawl:
             elif link.fragment and link.fragment not in ids.get(link.target, response.ids()):
                 problems.append(f"{where}: no id {link.fragment!r} on the page")
         return problems
+
+
+def crawl(local_root: str, base_url: str) -> Crawl:
+    """Fetch the home page, then every internal URL any fetched page links to, once each."""
+    responses: dict[str, Response] = {}
+    links: list[Link] = []
+    queue = [local_root]
+    while queue:
+        url = queue.pop()
+        if url in responses:
+            continue
+        response = responses[url] = fetch(url)
+        if response.is_html and response.status == 200:
+            new = links_of(url, response, local_root, base_url)
+            links += new
+            queue += sorted({link.target for link in new} - set(responses), reverse=True)
+    return Crawl(responses, tuple(links))
 
 
 # --- the site -------------------------------------------------------------------------------------
@@ -231,20 +235,20 @@ def test_every_link_from_the_home_page_works(make_project, base_url, mount):
     site = published(make_project, base_url)
     with static_host(site, mount) as origin:
         local_root = origin + mount
-        crawl = Crawl(local_root, base_url).run(local_root)
-        assert crawl.broken() == []
-    pages = {page_path(url, local_root) for url in crawl.pages()}
+        found = crawl(local_root, base_url)
+        assert found.broken() == []
+    pages = {page_path(url, local_root) for url in found.pages()}
     assert {"", "hmp-testshire/2023-02/", "hmp-peterborough-men/2022-06/", "hmp-peterborough-men/2024-05/",
             "themes/safety/", "owners/governor/", "about/"} <= pages
-    assert any(link.fragment == "concern-1-action-1" for link in crawl.links), "actions are linked to"
+    assert any(link.fragment == "concern-1-action-1" for link in found.links), "actions are linked to"
 
 
 @HOSTS
 def test_every_page_is_reachable_from_the_home_page(make_project, base_url, mount):
     site = published(make_project, base_url)
     with static_host(site, mount) as origin:
-        crawl = Crawl(origin + mount, base_url).run(origin + mount)
-    reached = {page_path(url, origin + mount) for url in crawl.pages()}
+        found = crawl(origin + mount, base_url)
+    reached = {page_path(url, origin + mount) for url in found.pages()}
     on_disk = {site_path(f, site) for f in site.rglob("*.html")
                if f.name != "404.html" and "pagefind" not in f.relative_to(site).parts}
     assert on_disk - reached == set()
@@ -272,15 +276,15 @@ def test_canonical_urls_and_the_sitemap_use_the_base_url(make_project, base_url,
     site = published(make_project, base_url)
     with static_host(site, mount) as origin:
         local_root = origin + mount
-        crawl = Crawl(local_root, base_url).run(local_root)
-        for url, response in crawl.pages().items():
+        found = crawl(local_root, base_url)
+        for url, response in found.pages().items():
             canonical = response.document().xpath("//link[@rel='canonical']/@href")
             assert canonical == [base_url + page_path(url, local_root)], url
         sitemap = fetch(local_root + "sitemap.xml")
         assert sitemap.status == 200
         locations = lxml.etree.fromstring(sitemap.body).xpath("//*[local-name()='loc']/text()")
         assert locations and all(loc.startswith(base_url) for loc in locations)
-        assert {local_root + loc[len(base_url):] for loc in locations} <= set(crawl.pages())
+        assert {local_root + loc[len(base_url):] for loc in locations} <= set(found.pages())
     if base_url != SUB_PATH[0]:  # content/site.yaml says https://example.org/plans/: --base-url wins
         assert [f for f in site.rglob("*") if f.is_file() and SUB_PATH[0].encode() in f.read_bytes()] == []
 
@@ -302,26 +306,26 @@ def test_the_404_page_works_from_a_deep_path(make_project, base_url, mount):
         assert own and all(link.fragment in response.ids() for link in own)
         elsewhere = [link for link in links if link not in own]
         assert all(link.raw.startswith((mount, base_url)) for link in elsewhere), elsewhere
-        crawl = Crawl(local_root, base_url)
-        crawl.links = elsewhere
-        assert crawl.broken() == []
+        assert Crawl({}, tuple(elsewhere)).broken() == []
 
 
 def test_the_crawler_reports_a_missing_page_and_a_missing_fragment(tmp_path):
-    """The checks above have teeth: a hand-written two-page site with two broken links."""
+    """The checks above have teeth: a hand-written two-page site with three broken links."""
     (tmp_path / "a").mkdir()
     (tmp_path / "index.html").write_text('<!doctype html><title>Home</title><h1 id="top">Home</h1>'
                                          '<a href="a/#top">A</a> <a href="a/#nowhere">A</a> <a href="b/">B</a>'
-                                         '<a href="https://elsewhere.example/">out</a>', encoding="utf-8")
+                                         '<a href="../elsewhere/">out of the sub-path</a>'
+                                         '<a href="https://elsewhere.example/">another site</a>', encoding="utf-8")
     (tmp_path / "a" / "index.html").write_text('<!doctype html><title>A</title><h1 id="top">A</h1>'
                                                '<a href="../#top">Home</a>', encoding="utf-8")
     (tmp_path / "404.html").write_text("<!doctype html><title>Not found</title><h1>Not found</h1>", encoding="utf-8")
     with static_host(tmp_path, "/plans/") as origin:
         root = origin + "/plans/"
-        crawl = Crawl(root, "https://example.org/plans/").run(root)
-        assert sorted(page_path(url, root) for url in crawl.responses) == ["", "a/", "b/"]
-        assert crawl.broken() == [f"{root}: <a> 'a/#nowhere' -> {root}a/: no id 'nowhere' on the page",
-                                  f"{root}: <a> 'b/' -> {root}b/: HTTP 404"]
+        found = crawl(root, "https://example.org/plans/")
+        assert sorted(found.responses) == [f"{origin}/elsewhere/", root, f"{root}a/", f"{root}b/"]
+        assert found.broken() == [f"{root}: <a> 'a/#nowhere' -> {root}a/: no id 'nowhere' on the page",
+                                  f"{root}: <a> 'b/' -> {root}b/: HTTP 404",
+                                  f"{root}: <a> '../elsewhere/' -> {origin}/elsewhere/: HTTP 404"]
 
 
 @pytest.mark.browser
@@ -336,7 +340,7 @@ def test_the_recommended_security_headers_block_nothing_the_site_uses(make_proje
     site = published(make_project, SUB_PATH[0])
     with static_host(site, "/plans/", SECURITY_HEADERS) as origin, sync_playwright() as playwright:
         root = origin + "/plans/"
-        pages = sorted(Crawl(root, SUB_PATH[0]).run(root).pages())
+        pages = sorted(crawl(root, SUB_PATH[0]).pages())
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--proxy-server=http://127.0.0.1:9"])
         page = browser.new_page()

@@ -30,11 +30,12 @@ LEICESTER = plan_data(
 
 
 def fragments(site: Path) -> dict[str, dict]:
-    """Every Pagefind record of a built site, by URL: {url: {"content", "meta", "filters", ...}}."""
+    """Every Pagefind record of a built site, by its address on the site (its `link` metadata):
+    {"hmp-leicester/2019-05/#concern-1": {"content": "…", "meta": {…}, "filters": {…}}, …}."""
     records = {}
     for file in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(file.read_bytes()).removeprefix(b"pagefind_dcd"))
-        records[data["url"]] = data
+        records[data["meta"]["link"]] = data
     return records
 
 
@@ -68,16 +69,30 @@ def test_build_indexes_each_concern_as_one_result(make_project):
     for name in ("pagefind.js", "pagefind-entry.json", "wasm.en-gb.pagefind"):
         assert (site / "pagefind" / name).is_file()
     records = fragments(site)
-    assert sorted(records) == ["/hmp-leicester/2019-05/#concern-1", "/hmp-leicester/2019-05/#concern-2",
-                               "/hmp-testshire/2023-02/#concern-1", "/hmp-testshire/2023-02/#concern-2"]
-    assert result.files >= len(list((site / "pagefind").rglob("*.*"))) + len(list(site.rglob("*.html")))
+    assert sorted(records) == ["hmp-leicester/2019-05/#concern-1", "hmp-leicester/2019-05/#concern-2",
+                               "hmp-testshire/2023-02/#concern-1", "hmp-testshire/2023-02/#concern-2"]
+    assert all(resolves(site, "", link) for link in records)  # each lands on its concern's id
+    assert result.files == sum(1 for path in site.rglob("*") if path.is_file())
+
+
+def test_the_records_and_word_index_are_the_same_bytes_for_the_same_content(make_project, tmp_path):
+    project = make_project(plans=[plan_data(), LEICESTER])
+    first = build(project, tmp_path / "one", AS_OF).output_dir
+    second = build(project, tmp_path / "two", AS_OF).output_dir
+
+    def files(site, folder):
+        return {p.name: p.read_bytes() for p in (site / "pagefind" / folder).iterdir()}
+    assert files(first, "fragment") == files(second, "fragment")
+    assert files(first, "index") == files(second, "index")
+    # Not compared: Pagefind 1.5.2 writes the values inside its filter files in a varying order
+    # (known upstream: github.com/Pagefind/pagefind/issues/638), and the hashes that name them.
 
 
 def test_a_result_carries_its_concerns_filters_metadata_and_text_only(make_project):
     project = make_project(plans=[plan_data(), LEICESTER])
     site = build(project, project.root / "site", AS_OF).output_dir
 
-    record = fragments(site)["/hmp-leicester/2019-05/#concern-1"]
+    record = fragments(site)["hmp-leicester/2019-05/#concern-1"]
     assert record["filters"] == {"establishment": ["HMP Leicester"], "year": ["2019"], "kind": ["Priority concern"],
                                  "theme": ["Safety"], "status": ["Target date passed, no update"]}
     assert record["meta"]["establishment"] == "HMP Leicester"
@@ -89,7 +104,7 @@ def test_a_result_carries_its_concerns_filters_metadata_and_text_only(make_proje
     assert "segregation unit" in record["content"] and "Buy new mattresses" in record["content"]
     assert "Many cells" not in record["content"]  # concern 2 is its own result
     assert "Skip to main content" not in record["content"]  # no header, navigation or footer
-    assert "theme" not in fragments(site)["/hmp-leicester/2019-05/#concern-2"]["filters"]  # no theme assigned
+    assert "theme" not in fragments(site)["hmp-leicester/2019-05/#concern-2"]["filters"]  # no theme assigned
 
 
 def test_every_filter_value_in_the_index_is_offered_by_the_search_form(make_project):
@@ -210,12 +225,12 @@ def test_the_real_content_builds_with_every_concern_searchable_and_listed(tmp_pa
     site = build(project, tmp_path / "site", AS_OF).output_dir
     content = prepare(project, AS_OF, search=False).content
 
-    expected = {"/" + urls.concern(p.slug, p.month_key, c.number) for p in content.plans for c in p.concerns}
+    expected = {urls.concern(p.slug, p.month_key, c.number) for p in content.plans for c in p.concerns}
     assert set(fragments(site)) == expected
     listed = set()
     for file in sorted((site / "concerns").rglob("index.html")):
         path = file.parent.relative_to(site).as_posix() + "/"
         for a in lxml.html.fromstring(file.read_bytes()).xpath("//ul[@class='concern-list']/li/a"):
             assert resolves(site, path, a.get("href")), a.get("href")
-            listed.add("/" + site_path(path, a.get("href")))
+            listed.add(site_path(path, a.get("href")))
     assert listed == expected

@@ -13,11 +13,28 @@ from ..render import TemplateProblem
 from .check import print_problems
 
 
+def unsafe_output(project: Project, output: Path) -> str | None:
+    """The build replaces its output folder whole: never let that folder hold the project's sources."""
+    target = output.resolve()
+    for source in (project.root, project.content_dir, project.templates_dir, Path.cwd()):
+        source = source.resolve()
+        if target == source or source.is_relative_to(target) or target.is_relative_to(source / "content") \
+                or target.is_relative_to(project.templates_dir.resolve()) \
+                or target.is_relative_to((project.root / "templates").resolve()):
+            return (f"--output {output} would replace a folder holding the project's sources ({source}) — "
+                    "choose a separate folder such as site/")
+    return None
+
+
 def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | None = None, search: bool = True,
         strict: bool = False, fmt: str = "text", quiet: bool = False, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     output = output or project.root / "site"
+    unsafe = unsafe_output(project, output)
+    if unsafe:
+        print(f"actionplans build: error: {unsafe}", file=err)
+        return 2
     progress = None if quiet else (lambda message: print(f"  {message}", file=err, flush=True))
     try:
         if strict:

@@ -16,6 +16,11 @@ from .check import print_problems
 def run(project: Project, host: str = "127.0.0.1", port: int = 8000, output: Path | None = None,
         as_of: dt.date | None = None, base_url: str | None = None, search: bool = False, strict: bool = False) -> int:
     output = output or project.root / "site"
+    from .build import unsafe_output
+    unsafe = unsafe_output(project, output)
+    if unsafe:
+        print(f"actionplans serve: error: {unsafe}", file=sys.stderr)
+        return 2
     live = LiveSite(project, output.resolve(), as_of, base_url or f"http://{host}:{port}/",
                     ParseCache(project.root / ".cache" / "parsed"))
     try:

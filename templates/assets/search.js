@@ -1,7 +1,8 @@
 // Search page: a small form over Pagefind's JavaScript API (https://pagefind.app/docs/api/).
 // Each Pagefind record is one concern (see generator/search.py). The form stays hidden until this
-// script runs; Pagefind loads on first use, relative to this page, so the site works under any
-// base URL. Runs under `script-src 'self' 'wasm-unsafe-eval'`: no eval, no inline code, no worker.
+// script runs; Pagefind loads on first use and result links are made relative to the site root
+// this page names, so the site works under any base URL.
+// Runs under `script-src 'self' 'wasm-unsafe-eval'`: no eval, no inline code, no worker.
 
 const PAGE_SIZE = 10;
 
@@ -14,6 +15,7 @@ const statusRegion = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const moreButton = document.getElementById("search-more");
 const pageTitle = document.title;
+const siteRoot = new URL(form.dataset.siteRoot, document.baseURI);
 
 let pagefindPromise = null;
 let latest = 0; // number of the newest search: older answers arriving late are dropped
@@ -22,9 +24,8 @@ let shown = { results: [], count: 0 };
 function loadPagefind() {
   if (!pagefindPromise) {
     const bundle = new URL(form.dataset.pagefind, document.baseURI).href;
-    const siteRoot = new URL(form.dataset.siteRoot, document.baseURI).pathname;
     pagefindPromise = import(bundle).then(async (pagefind) => {
-      await pagefind.options({ baseUrl: siteRoot, noWorker: true, excerptLength: 24 });
+      await pagefind.options({ noWorker: true, excerptLength: 24 });
       return pagefind;
     });
     pagefindPromise.catch(() => { pagefindPromise = null; });
@@ -125,9 +126,11 @@ function resultItem(data) {
 
   const heading = document.createElement("h2");
   heading.className = "search-result__heading";
+  // A record's address on the site is its `link` metadata (see generator/search.py), from the root.
+  const target = new URL(meta.link, siteRoot);
   const link = document.createElement("a");
-  link.href = data.url;
-  link.textContent = (meta.title || data.url).replace(/\s+,/g, ",");
+  link.href = target.pathname + target.hash;
+  link.textContent = (meta.title || meta.link).replace(/\s+,/g, ",");
   heading.append(link);
 
   const facts = document.createElement("p");
