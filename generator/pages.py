@@ -3,6 +3,7 @@ and which plans it depends on (so `serve` re-renders only what a change affects)
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator
 from urllib.parse import urlsplit
 
@@ -11,7 +12,7 @@ from .build import Output, SiteBuild
 from .sitemap import robots_txt, sitemap_xml
 
 
-def outputs(site: SiteBuild) -> Iterator[Output]:
+def _outputs(site: SiteBuild) -> Iterator[Output]:
     from .data import data_outputs
     from .feeds import feed_outputs
     from .search import search_outputs
@@ -25,8 +26,15 @@ def outputs(site: SiteBuild) -> Iterator[Output]:
     yield from timeline_outputs(site)
     yield from data_outputs(site)
     yield from feed_outputs(site)
-    yield Output(urls.sitemap(), make=sitemap_xml, in_sitemap=False)
     yield Output(urls.robots(), make=robots_txt, in_sitemap=False)
+
+
+def outputs(site: SiteBuild) -> list[Output]:
+    """Every output of the site, the sitemap last: it lists the pages found before it."""
+    found = list(_outputs(site))
+    pages = tuple(sorted(o.path for o in found if o.in_sitemap and (o.template or o.path.endswith("/"))))
+    found.append(Output(urls.sitemap(), make=partial(sitemap_xml, paths=pages), in_sitemap=False))
+    return found
 
 
 def core_pages(site: SiteBuild) -> Iterator[Output]:

@@ -187,42 +187,48 @@ class IndexPage:
 
 def concerns_index_outputs(site: SiteBuild, page_bytes: int = CONCERNS_PAGE_BYTES) -> Iterator[Output]:
     """/concerns/, /concerns/2/, …: every concern, by establishment and inspection (newest first)."""
-    pages = split_pages(site, page_bytes)
+    totals = site.indexes.totals()
+    pages = split_pages(site, page_bytes, totals)
     for page in pages:
-        yield Output(page.url, "layouts/concerns.html", {"page": page, "pages": pages})
+        yield _index_output(page, pages, totals)
 
 
-def split_pages(site: SiteBuild, page_bytes: int) -> tuple[IndexPage, ...]:
+def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tuple[IndexPage, ...]:
     """Pack whole inspections, in order, into pages of at most `page_bytes` of HTML (an inspection
     larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
     whatever the template looks like; a small site takes one render."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
     env = make_environment(site.project.templates_dir)
+
+    def size_of(page: IndexPage, pages: tuple[IndexPage, ...]) -> int:
+        return len(render_output(site, _index_output(page, pages, totals), env))
+
     whole = _pages(site, [plans])
-    if len(plans) <= 1 or _size(site, env, whole[0], whole) <= page_bytes:
+    if len(plans) <= 1 or size_of(whole[0], whole) <= page_bytes:
         return whole
     empty = IndexPage(1, ())
-    shell = _size(site, env, empty, (empty,))
-    size = {single.groups[0][1][0].key: _size(site, env, single, (single,)) - shell
-            for single in _pages(site, [[plan] for plan in plans])}
+    shell = size_of(empty, (empty,))
+    sizes = {single.groups[0][1][0].key: size_of(single, (single,)) - shell
+             for single in _pages(site, [[plan] for plan in plans])}
     pager = 0
     while True:
-        pages = _pages(site, _pack(plans, size, page_bytes - shell - pager))
-        pager = max(_size(site, env, IndexPage(page.number, ()), pages) for page in pages) - shell
-        if all(shell + pager + sum(size[p.key] for _, group in page.groups for p in group) <= page_bytes
+        pages = _pages(site, _pack(plans, sizes, page_bytes - shell - pager))
+        pager = max(size_of(IndexPage(page.number, ()), pages) for page in pages) - shell
+        if all(shell + pager + sum(sizes[p.key] for _, group in page.groups for p in group) <= page_bytes
                or sum(len(group) for _, group in page.groups) == 1 for page in pages):
             return pages
 
 
-def _pack(plans: list[Plan], size: dict[tuple[str, str], int], budget: int) -> list[list[Plan]]:
+def _pack(plans: list[Plan], sizes: dict[tuple[str, str], int], budget: int) -> list[list[Plan]]:
+    """Fill pages in order; a page holds at least one plan."""
     chunks: list[list[Plan]] = []
     used = 0
     for plan in plans:
-        if not chunks or (chunks[-1] and used + size[plan.key] > budget):
+        if not chunks or used + sizes[plan.key] > budget:
             chunks.append([])
             used = 0
         chunks[-1].append(plan)
-        used += size[plan.key]
+        used += sizes[plan.key]
     return chunks
 
 
@@ -238,5 +244,5 @@ def _pages(site: SiteBuild, chunks: list[list[Plan]]) -> tuple[IndexPage, ...]:
     return tuple(pages)
 
 
-def _size(site: SiteBuild, env, page: IndexPage, pages: tuple[IndexPage, ...]) -> int:
-    return len(render_output(site, Output(page.url, "layouts/concerns.html", {"page": page, "pages": pages}), env))
+def _index_output(page: IndexPage, pages: tuple[IndexPage, ...], totals: dict[str, int]) -> Output:
+    return Output(page.url, "layouts/concerns.html", {"page": page, "pages": pages, "totals": totals})

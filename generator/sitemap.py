@@ -6,9 +6,7 @@ from xml.sax.saxutils import escape
 from . import urls
 
 
-def sitemap_xml(site) -> str:
-    from .build import collect
-    paths = sorted(o.path for o in collect(site) if o.in_sitemap and (o.template or o.path.endswith("/")))
+def sitemap_xml(site, paths: tuple[str, ...]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <url><loc>{escape(site.absolute(path))}</loc></url>" for path in paths]
