@@ -8,10 +8,12 @@ can re-render only the outputs a change affects.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -97,10 +99,31 @@ def render_output(site: SiteBuild, output: Output, env) -> bytes:
     return render_template(env, output.template, context, site.project.templates_dir).encode("utf-8")
 
 
+PARALLEL_FROM = 400  # outputs; below this, starting a second process costs more than it saves
+
+
 def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
                   progress: Callable[[int, int], None] | None = None) -> int:
-    env = make_environment(site.project.templates_dir)
+    """Render and write every output; large sites use both cores (a forked worker per core)."""
     outputs = list(outputs)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(outputs) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
+                                 initargs=(site, outputs, folder, workers)) as pool:
+            done = 0
+            for count in pool.map(_worker_write, range(workers)):
+                done += count
+                if progress:
+                    progress(done, len(outputs))
+        return len(outputs)
+    _write_share(site, outputs, folder, progress, len(outputs))
+    return len(outputs)
+
+
+def _write_share(site: SiteBuild, outputs: list[Output], folder: Path,
+                 progress: Callable[[int, int], None] | None, total: int) -> int:
+    env = make_environment(site.project.templates_dir)
     made_dirs: set[Path] = set()
     for number, output in enumerate(outputs, 1):
         target = folder / output.file
@@ -108,9 +131,23 @@ def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
         target.write_bytes(render_output(site, output, env))
-        if progress and (number % 200 == 0 or number == len(outputs)):
-            progress(number, len(outputs))
+        if progress and (number % 200 == 0 or number == total):
+            progress(number, total)
     return len(outputs)
+
+
+# A forked worker inherits the site and its outputs when it starts: nothing is pickled but the
+# worker's number and the count it returns.
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(site: SiteBuild, outputs: list[Output], folder: Path, workers: int) -> None:
+    _WORKER.update(site=site, outputs=outputs, folder=folder, workers=workers)
+
+
+def _worker_write(index: int) -> int:
+    share = _WORKER["outputs"][index::_WORKER["workers"]]
+    return _write_share(_WORKER["site"], share, _WORKER["folder"], None, len(share))
 
 
 def copy_assets(site: SiteBuild, folder: Path) -> int:

@@ -173,24 +173,37 @@ def schema_json(site: SiteBuild) -> bytes:
 
 
 # --- the bytes: pure functions of (plans, as-of date, base URL), memoised -------------------------
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16384)
 def _plan_json(plan: Plan, as_of, base_url: str) -> bytes:
-    return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, as_of, base_url)})
+    return _json_bytes({**_header(as_of, base_url), "plan": _record(plan, as_of, base_url)})
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16384)
 def _plan_csv(plan: Plan, as_of, base_url: str) -> bytes:
-    return csv_bytes(action_rows(plan, as_of, base_url))
+    return csv_bytes(_rows(plan, as_of, base_url))
+
+
+@lru_cache(maxsize=16384)
+def _record(plan: Plan, as_of, base_url: str) -> dict:
+    """One plan's record, made once per build and shared by plan.json and data/plans.json."""
+    return plan_record(plan, as_of, base_url)
+
+
+@lru_cache(maxsize=16384)
+def _rows(plan: Plan, as_of, base_url: str) -> tuple:
+    return tuple(action_rows(plan, as_of, base_url))
 
 
 @lru_cache(maxsize=4)
 def _plans_json(plans: tuple[Plan, ...], as_of, base_url: str) -> bytes:
-    return _json_bytes({**_header(as_of, base_url), "plans": [plan_record(p, as_of, base_url) for p in plans]})
+    # The whole dataset is written compactly: a fifth smaller and quicker to make and to download.
+    data = {**_header(as_of, base_url), "plans": [_record(p, as_of, base_url) for p in plans]}
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 @lru_cache(maxsize=4)
 def _actions_csv(plans: tuple[Plan, ...], as_of, base_url: str) -> bytes:
-    return csv_bytes(row for plan in plans for row in action_rows(plan, as_of, base_url))
+    return csv_bytes(row for plan in plans for row in _rows(plan, as_of, base_url))
 
 
 def _header(as_of, base_url: str) -> dict:

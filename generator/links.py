@@ -28,6 +28,8 @@ from .sources import LineLocator
 # tests/test_links.py pins both sides.
 SIMILARITY_THRESHOLD = 0.2
 
+MOST_SIMILAR = 3  # automatic links kept per concern (editors' links are always kept)
+
 _STOP = frozenset("""a about after all also an and any are as at be been before being both but by can could did
 do does for from had has have how in into is it its many more most much no not of on one or other our out over
 own same so some such than that the their them there these they this those through to too up very was were what
@@ -66,15 +68,25 @@ def similarity_scores(content: Content) -> dict[tuple[tuple[str, str, int], tupl
         vectors[key] = {t: v / norm for t, v in vector.items()}
     scores = {}
     for establishment in content.establishments:
-        plans = establishment.plans
-        for i, newer in enumerate(plans):
+        plans = establishment.plans  # newest first
+        for i, newer in enumerate(plans[:-1]):
+            # Sparse dot products through an index of the older concerns' terms.
+            postings: dict[str, list[tuple[tuple[str, str, int], float]]] = {}
             for older in plans[i + 1:]:
-                for a in newer.concerns:
-                    va = vectors[(newer.slug, newer.month_key, a.number)]
-                    for b in older.concerns:
-                        vb = vectors[(older.slug, older.month_key, b.number)]
-                        score = sum(v * vb.get(t, 0.0) for t, v in va.items())
-                        scores[((newer.slug, newer.month_key, a.number), (older.slug, older.month_key, b.number))] = score
+                for b in older.concerns:
+                    key = (older.slug, older.month_key, b.number)
+                    for term, weight in vectors[key].items():
+                        postings.setdefault(term, []).append((key, weight))
+            for a in newer.concerns:
+                here = (newer.slug, newer.month_key, a.number)
+                totals: dict[tuple[str, str, int], float] = {}
+                for term, weight in vectors[here].items():
+                    for key, other in postings.get(term, ()):
+                        totals[key] = totals.get(key, 0.0) + weight * other
+                for b in plans[i + 1:]:
+                    for c in b.concerns:
+                        key = (b.slug, b.month_key, c.number)
+                        scores[(here, key)] = totals.get(key, 0.0)
     return scores
 
 
@@ -82,8 +94,12 @@ def related_concerns(content: Content) -> dict[tuple[str, str, int], tuple[Relat
     """(slug, month, number) -> concerns of other inspections to link to, oldest first."""
     plans = {p.key: p for p in content.plans}
     pairs: dict[frozenset, str] = {}
+    best: dict[tuple, list[tuple[float, tuple]]] = {}
     for (newer, older), score in similarity_scores(content).items():
         if score >= SIMILARITY_THRESHOLD:
+            best.setdefault(newer, []).append((score, older))
+    for newer, found in best.items():  # the closest few: a reader wants the repeat, not a survey
+        for _, older in sorted(found, key=lambda x: (-x[0], x[1]))[:MOST_SIMILAR]:
             pairs[frozenset((newer, older))] = "similar"
     for plan in content.plans:
         for concern in plan.concerns:

@@ -6,7 +6,10 @@ cross-check between files. Nothing here writes anything.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +59,8 @@ def load(project: Project, cache: ParseCache | None = None) -> Loaded:
     problems: list[Problem] = []
     settings = _load_settings(project, problems)
     plans: list[Plan] = []
-    for path in sorted(project.plans_dir.glob("*/*.yaml")) if project.plans_dir.is_dir() else []:
-        plan, file_problems = read_plan_cached(path, project.display(path), cache)
+    paths = sorted(project.plans_dir.glob("*/*.yaml")) if project.plans_dir.is_dir() else []
+    for plan, file_problems in _read_plans(paths, project, cache):
         problems.extend(file_problems)
         if plan is not None:
             plans.append(plan)
@@ -80,22 +83,38 @@ def load(project: Project, cache: ParseCache | None = None) -> Loaded:
     return Loaded(content, tuple(sorted(problems, key=Problem.sort_key)))
 
 
-# --- one plan file --------------------------------------------------------------------------------
-def read_plan_cached(path: Path, display: str, cache: ParseCache | None) -> tuple[Plan | None, list[Problem]]:
-    if cache is None:
-        return read_plan(path, display)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return read_plan(path, display)
-    key = cache.key(data + b"\0" + str(path).encode(), display)
-    found = cache.get(key)
-    if found is None:
-        found = read_plan(path, display)
-        cache.put(key, found)
+PARALLEL_FROM = 64  # plan files; parsing YAML is the slow part of loading, so use every core
+
+
+def _read_plans(paths: list[Path], project: Project, cache: ParseCache | None):
+    displays = [project.display(p) for p in paths]
+    if cache is not None:  # cache misses are parsed in parallel below, hits cost nothing
+        found = [cache.get(cache.key(_bytes(p) + b"\0" + str(p).encode(), d)) for p, d in zip(paths, displays)]
+    else:
+        found = [None] * len(paths)
+    missing = [i for i, item in enumerate(found) if item is None]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(missing) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(read_plan, [paths[i] for i in missing], [displays[i] for i in missing],
+                                    chunksize=16))
+    else:
+        results = [read_plan(paths[i], displays[i]) for i in missing]
+    for i, result in zip(missing, results):
+        found[i] = result
+        if cache is not None:
+            cache.put(cache.key(_bytes(paths[i]) + b"\0" + str(paths[i]).encode(), displays[i]), result)
     return found
 
 
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+# --- one plan file --------------------------------------------------------------------------------
 def read_plan(path: Path, display: str) -> tuple[Plan | None, list[Problem]]:
     """Read, validate and build one plan; the plan is None when it could not be built."""
     try:

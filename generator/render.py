@@ -25,6 +25,9 @@ class TemplateProblem(Exception):
     line: int | None
     message: str
 
+    def __reduce__(self):  # survives the trip back from a worker process
+        return (TemplateProblem, (self.file, self.line, self.message))
+
     def format(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: template error: {self.message} — fix the template; the site was not changed"

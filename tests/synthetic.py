@@ -25,10 +25,18 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
+_SYLLABLES = ("ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "ri", "so", "tu", "va",
+              "we", "xi", "yo", "zu", "bra", "cle", "dri", "flo", "gra", "ple", "stra", "tro")
+# A vocabulary as varied as real plans (so repeat-concern matching behaves as it does on real text):
+# the plans' own common words plus ~3,000 made-up ones, picked with a Zipf-like skew.
+VOCABULARY = tuple(WORDS) + tuple(a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in ("n", "r", "st", "m"))
+
+
 def _sentence(rng: random.Random, length: int) -> str:
     words = []
     while sum(len(w) + 1 for w in words) < length:
-        words.append(rng.choice(WORDS))
+        words.append(VOCABULARY[min(int(rng.paretovariate(0.6)) - 1, len(VOCABULARY) - 1)]
+                     if rng.random() < 0.7 else rng.choice(VOCABULARY))
     return " ".join(words).capitalize() + "."
 
 
