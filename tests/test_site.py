@@ -83,7 +83,7 @@ def test_dates_are_machine_readable_and_as_of_is_on_every_page(real_site):
 def test_home_page_counts_and_lists_every_establishment(real_site):
     home = real_site.page("")
     text = text_of(home)
-    assert "5 plans from 4 prisons" in text
+    assert "5 action plans" in text and "4 prisons" in text
     assert "62 concerns" in text
     for name in ("HMP Leicester", "HMP Littlehey", "HMP Long Lartin", "HMP Peterborough (Men)"):
         assert home.xpath(f"//table//a[normalize-space()='{name}']")
