@@ -30,8 +30,7 @@ from .render import make_environment
 from .status import STATUS_KEYS
 
 # Where Pagefind writes its bundle, relative to the site root.
-# TODO(lead): move to generator/urls.py as `search_bundle()`; it is part of the URL space.
-BUNDLE = "pagefind/"
+BUNDLE = urls.search_bundle()
 CONCERNS_PAGE_BYTES = 200_000  # split the concerns index when a page would grow past this
 
 
@@ -150,7 +149,7 @@ def filter_choices(site: SiteBuild) -> tuple[Choice, ...]:
         Choice("establishment", "Prison", "Any prison", tuple(sorted({p.establishment for p in plans}))),
         Choice("year", "Year of inspection", "Any year",
                tuple(str(y) for y in sorted({p.inspection.start.year for p in plans}, reverse=True))),
-        Choice("kind", "Kind of concern", "Priority and key concerns",
+        Choice("kind", "Kind of concern", "Any kind",
                tuple(label for kind, label in KINDS.items() if any(c.kind == kind for c in concerns))),
         Choice("theme", "Theme", "Any theme",
                tuple(label for theme, label in THEMES.items() if any(c.theme == theme for c in concerns))),

@@ -14,7 +14,7 @@ from functools import lru_cache
 __all__ = [
     "slugify", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
     "theme", "owner", "establishments_index", "themes_index", "owners_index", "concerns_index",
-    "search", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
+    "search", "search_bundle", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
     "not_found", "sitemap", "robots", "feed", "establishment_feed", "plan_json", "plan_csv",
     "data_plans_json", "data_actions_csv", "data_page", "data_schema", "plan_schema",
     "stylesheet", "asset", "output_file", "relative",
@@ -85,6 +85,11 @@ def concerns_index(page_number: int = 1) -> str:
 
 def search() -> str:
     return "search/"
+
+
+def search_bundle() -> str:
+    """The folder Pagefind writes its index and scripts into."""
+    return "pagefind/"
 
 
 def timeline() -> str:

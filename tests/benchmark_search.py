@@ -18,11 +18,13 @@ import functools
 import gzip
 import http.server
 import random
+import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -38,10 +40,12 @@ from generator.search import BUNDLE, records_in  # noqa: E402
 AS_OF = dt.date(2026, 11, 23)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--proxy-server=http://127.0.0.1:9"]
-QUERIES = (("violence", {}), ("mattresses", {}), ("drugs", {"theme": "Safety"}))
+QUERIES = (("violence", {}), ("healthcare", {}), ("drug testing", {}), ("education", {"theme": "Purposeful activity"}))
 
 # --- synthetic plans: deterministic from a seed, independent of the generator's code -------------
-WORDS = ("prisoners staff safety violence drugs regime education work health care cells refurbishment leaders "
+# Words are drawn with the frequencies they have in content/plans (so the index has a realistic
+# vocabulary and realistic posting lists); this short list stands in when there is no content.
+FALLBACK_WORDS = ("prisoners staff safety violence drugs regime education work health care cells refurbishment leaders "
          "data strategy meeting review monitor improve deliver training support release housing offender managers "
          "key work recovery substance misuse equality diversity reading literacy activity places attendance "
          "governance medicines pharmacy assurance quarterly monthly weekly partnership community accommodation "
@@ -55,16 +59,31 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
-def sentence(rng: random.Random, characters: int) -> str:
-    words: list[str] = []
-    while sum(len(w) + 1 for w in words) < characters:
-        words.append(rng.choice(WORDS))
-    return " ".join(words).capitalize() + ".\n"
+def vocabulary(content: Path) -> tuple[list[str], list[int]]:
+    """Every word of the concerns and actions in content/plans, with how often it is used."""
+    counts: Counter[str] = Counter()
+    for file in sorted(content.glob("plans/*/*.yaml")):
+        plan = yaml.safe_load(file.read_text(encoding="utf-8"))
+        for concern in plan.get("concerns", []):
+            texts = [concern.get("text", "")] + [a.get("text", "") for a in concern.get("actions", [])]
+            counts.update(word for text in texts for word in re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+    if not counts:
+        counts.update(FALLBACK_WORDS)
+    words = sorted(counts)
+    return words, [counts[w] for w in words]
+
+
+def sentence(rng: random.Random, words: tuple[list[str], list[int]], characters: int) -> str:
+    chosen: list[str] = []
+    while sum(len(w) + 1 for w in chosen) < characters:
+        chosen += rng.choices(words[0], words[1], k=8)
+    return " ".join(chosen).capitalize() + ".\n"
 
 
 def synthetic_plans(count: int, seed: int = 2026, prisons: int = 120) -> list[dict]:
     """`count` plans spread over `prisons` establishments and the years 2015–2026."""
     rng = random.Random(seed)
+    words = vocabulary(REPO / "content")
     plans, used = [], set()
     while len(plans) < count:
         name = f"HMP Synthetic {len(plans) % prisons + 1:03d}"
@@ -80,9 +99,9 @@ def synthetic_plans(count: int, seed: int = 2026, prisons: int = 120) -> list[di
                 due = submitted + dt.timedelta(days=rng.randrange(0, 500))
                 roll = rng.random()
                 target = "Complete" if roll < 0.2 else "Ongoing" if roll < 0.25 else f"{MONTHS[due.month - 1]} {due.year}"
-                actions.append({"text": sentence(rng, 255), "owner": rng.choice(OWNERS), "target": target})
+                actions.append({"text": sentence(rng, words, 255), "owner": rng.choice(OWNERS), "target": target})
             concerns.append({"number": number, "kind": "priority" if number <= 4 else "key",
-                             "theme": rng.choice(THEMES), "text": sentence(rng, 190), "actions": actions})
+                             "theme": rng.choice(THEMES), "text": sentence(rng, words, 190), "actions": actions})
         plans.append({"establishment": name,
                       "inspection": {"start": start.isoformat(), "end": (start + dt.timedelta(days=10)).isoformat()},
                       "report_published": (start + dt.timedelta(days=90)).isoformat(),
@@ -127,7 +146,7 @@ def wire_size(body: bytes) -> int:
     return len(body) if body[:2] == b"\x1f\x8b" else min(len(body), len(gzip.compress(body, 6, mtime=0)))
 
 
-def measure_query(www: Path, query: str, filters: dict[str, str]) -> dict:
+def measure_query(www: Path, query: str, filters: dict[str, str], verbose: bool = False) -> dict:
     """Load /plans/search/, then count everything fetched from typing the query to seeing results."""
     from playwright.sync_api import expect, sync_playwright
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
@@ -139,7 +158,7 @@ def measure_query(www: Path, query: str, filters: dict[str, str]) -> dict:
             page.goto(f"http://127.0.0.1:{server.server_port}/plans/search/")
             expect(page.locator("#search-form")).to_be_visible()
             requests = []
-            page.on("requestfinished", requests.append)
+            page.on("requestfinished", lambda request: requests.append(request))
             field = page.get_by_label("Words to search for")
             field.fill(query)
             for key, value in filters.items():  # choosing a filter runs the search
@@ -154,6 +173,9 @@ def measure_query(www: Path, query: str, filters: dict[str, str]) -> dict:
     finally:
         server.shutdown()
         server.server_close()
+    if verbose:
+        for url, body in fetched:
+            print(f"    {len(body):>8} {wire_size(body):>8}  {url}")
     return {"requests": len(fetched), "raw": sum(len(b) for _, b in fetched),
             "gzip": sum(wire_size(b) for _, b in fetched), "results": results}
 
@@ -162,6 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plans", type=int, default=1000, help="synthetic plans (default 1000)")
     parser.add_argument("--no-browser", action="store_true", help="skip the bytes-per-query measurement")
+    parser.add_argument("--verbose", action="store_true", help="list every response counted")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="benchmark-search-"))
     try:
@@ -181,7 +204,7 @@ def main() -> None:
         for name, (_, www) in sites.items():
             for query, filters in QUERIES:
                 label = query + "".join(f" [{k}: {v}]" for k, v in filters.items())
-                m = measure_query(www, query, filters)
+                m = measure_query(www, query, filters, args.verbose)
                 print(f"{name:<24} {label:<28} {m['requests']:>8} {m['raw'] / 1000:>8.1f} {m['gzip'] / 1000:>8.1f}  "
                       f"{m['results']}")
         print("\nbytes: everything fetched from pressing Enter to seeing results (the page itself excluded); "

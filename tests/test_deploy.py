@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from conftest import AS_OF, REPO, plan_data
+from conftest import AS_OF, RECOMMENDED_CSP, REPO, plan_data
 from generator.cli import main
 
 SUB_PATH = ("https://example.org/plans/", "/plans/")
@@ -31,9 +31,7 @@ HOSTS = pytest.mark.parametrize("base_url, mount", [SUB_PATH, DOMAIN_ROOT], ids=
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"))
 # The response headers the README recommends for any host that can set them (GitHub Pages cannot).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-                               "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
+    "Content-Security-Policy": RECOMMENDED_CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -363,3 +361,7 @@ def test_the_recommended_security_headers_block_nothing_the_site_uses(make_proje
             browser.close()
     assert len(pages) > 20
     assert problems == []
+
+
+def test_the_readme_recommends_the_policy_the_browser_tests_serve():
+    assert RECOMMENDED_CSP in (REPO / "README.md").read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ import posixpath
 from pathlib import Path
 
 import lxml.html
-import pytest
 
 from conftest import AS_OF, REPO, plan_data
 from generator import urls

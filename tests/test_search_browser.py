@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, SITE_YAML, plan_data, write_plan
+from conftest import AS_OF, RECOMMENDED_CSP, SITE_YAML, plan_data, write_plan
 from generator.build import build
 from generator.project import Project
 
@@ -22,9 +22,9 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--proxy-server=http://127.0.0.1:9"]
-# The policy the README documents: WebAssembly needs 'wasm-unsafe-eval', nothing needs more.
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# The policy the README documents: WebAssembly needs 'wasm-unsafe-eval', nothing needs more
+# (img-src data: is for base.html's empty icon, <link rel="icon" href="data:,">).
+CSP = RECOMMENDED_CSP
 
 PLANS = [
     plan_data(),  # HMP Testshire, February 2023: violence (priority 1), cells (key 2)
@@ -39,6 +39,10 @@ PLANS = [
         {"number": 1, "kind": "key", "theme": "respect", "text": "Cells were cold and mattresses worn.\n",
          "actions": [{"text": "Fix the heating.\n", "owner": "Head of Residence", "target": "Complete"}]},
     ]),
+    plan_data("HMP Numerous", "2017-03-06", concerns=[  # more results than one screenful
+        {"number": n, "kind": "key", "theme": "purposeful-activity", "text": f"Too few staff ran workshop {n}.\n",
+         "actions": [{"text": "Recruit instructors.\n", "owner": "Governor", "target": "Ongoing"}]}
+        for n in range(1, 13)]),
 ]
 
 
@@ -134,7 +138,7 @@ def test_typing_a_query_shows_the_best_matching_concern_first(page, site_url):
     expect(page.locator("#search-status")).to_have_text("2 concerns found matching “mattresses”.")
     first = results.first
     expect(first.get_by_role("link")).to_have_text("Priority concern 1, HMP Leicester, May 2019 inspection")
-    expect(first).to_contain_text("HMP Leicester · inspection of 6 May 2019 · Priority concern · Safety")
+    expect(first).to_contain_text("HMP Leicester · inspection began 6 May 2019 · Priority concern · Safety")
     expect(first).to_contain_text("Actions: 1 target date passed, no update.")
     expect(first.locator("mark").first).to_have_text("Mattresses")
     expect(first.get_by_role("link")).to_have_attribute("href", "/plans/hmp-leicester/2019-05/#concern-1")
@@ -180,6 +184,20 @@ def test_following_a_result_lands_on_the_concern(page, site_url):
     expect(page.locator("#concern-1 h3")).to_contain_text("Priority concern 1")
 
 
+def test_more_results_are_shown_on_request_with_focus_on_the_first_new_one(page, site_url):
+    from playwright.sync_api import expect
+    page.goto(site_url + "search/")
+    search_for(page, "workshop")
+    expect(page.locator("#search-status")).to_have_text("12 concerns found matching “workshop”. Showing the first 10.")
+    expect(page.locator("#search-results > li")).to_have_count(10)
+
+    page.get_by_role("button", name="Show more results").press("Enter")
+    expect(page.locator("#search-results > li")).to_have_count(12)
+    expect(page.locator("#search-results > li").nth(10).get_by_role("link")).to_be_focused()
+    expect(page.locator("#search-status")).to_have_text("Showing 12 of 12 concerns.")
+    expect(page.get_by_role("button", name="Show more results")).to_be_hidden()
+
+
 def test_search_works_with_the_keyboard_alone(page, site_url):
     from playwright.sync_api import expect
     page.goto(site_url + "search/")
@@ -222,5 +240,5 @@ def test_without_javascript_the_page_links_to_the_index_of_all_concerns(browser,
     expect(notice).to_contain_text("Search needs JavaScript")
     notice.get_by_role("link", name="index of all concerns").click()
     expect(page).to_have_url(site_url + "concerns/")
-    expect(page.locator("main .concern-list > li")).to_have_count(5)
+    expect(page.locator("main .concern-list > li")).to_have_count(17)
     context.close()

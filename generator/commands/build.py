@@ -10,6 +10,7 @@ from ..build import build
 from ..problems import ContentError
 from ..project import Project
 from ..render import TemplateProblem
+from ..search import SearchIndexError
 from .check import print_problems
 
 
@@ -52,6 +53,9 @@ def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | N
         return 1
     except TemplateProblem as problem:
         print(problem.format(), file=err)
+        return 1
+    except SearchIndexError as error:
+        print(f"{error}", file=err)
         return 1
     print_problems(result.warnings, fmt, err)
     print(f"built {result.pages} pages ({result.files} files) into {project.display(result.output_dir)} "

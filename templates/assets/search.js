@@ -41,13 +41,17 @@ function chosenFilters() {
   return filters;
 }
 
-function describe(query, filters, count) {
-  const what = count === 1 ? "1 concern" : `${count} concerns`;
+function concerns(count) {
+  return count === 1 ? "1 concern" : `${count} concerns`;
+}
+
+function describe(query, count, showing) {
   const parts = [];
   if (query) parts.push(`matching “${query}”`);
   const chosen = filterSelects.filter((s) => s.value).map((s) => `${s.labels[0].textContent.toLowerCase()}: ${s.value}`);
   if (chosen.length) parts.push(`with ${chosen.join(", ")}`);
-  return `${what} found${parts.length ? " " + parts.join(" ") : ""}.`;
+  const more = showing < count ? ` Showing the first ${showing}.` : "";
+  return `${concerns(count)} found${parts.length ? " " + parts.join(" ") : ""}.${more}`;
 }
 
 function rememberInAddress(query) {
@@ -101,8 +105,8 @@ async function runSearch() {
   await showMore(number, false);
   if (number !== latest) return;
   list.removeAttribute("aria-busy");
-  statusRegion.textContent = describe(query, filters, search.results.length);
-  document.title = `${query || "Filtered"}: ${search.results.length} concerns – ${pageTitle}`;
+  statusRegion.textContent = describe(query, search.results.length, shown.count);
+  document.title = `${query || "Filtered"}: ${concerns(search.results.length)} – ${pageTitle}`;
 }
 
 async function showMore(number, moveFocus) {
@@ -115,7 +119,7 @@ async function showMore(number, moveFocus) {
   moreButton.hidden = shown.count >= shown.results.length;
   if (moveFocus && items.length) {
     items[0].querySelector("a").focus();
-    statusRegion.textContent = `Showing ${shown.count} of ${shown.results.length} concerns.`;
+    statusRegion.textContent = `Showing ${shown.count} of ${concerns(shown.results.length)}.`;
   }
 }
 
@@ -133,19 +137,31 @@ function resultItem(data) {
   link.textContent = (meta.title || meta.link).replace(/\s+,/g, ",");
   heading.append(link);
 
+  // Establishment · inspection date · kind · theme, from the metadata on each concern.
   const facts = document.createElement("p");
   facts.className = "search-result__facts";
-  const inspected = document.createElement("time");
-  if (meta.date) inspected.dateTime = meta.date;
-  inspected.textContent = meta.inspection || meta.date || "";
-  facts.append(`${meta.establishment || ""} · inspection of `, inspected, ` · ${meta.kind || ""}`);
-  if (meta.theme) facts.append(` · ${meta.theme}`);
-
-  const statuses = document.createElement("p");
-  statuses.className = "search-result__statuses";
-  statuses.textContent = `Actions: ${meta.statuses || "none published"}.`;
-
-  item.append(heading, facts, statuses);
+  const parts = [];
+  if (meta.establishment) parts.push(meta.establishment);
+  if (meta.date) {
+    const inspected = document.createElement("time");
+    inspected.dateTime = meta.date;
+    inspected.textContent = meta.inspection || meta.date;
+    parts.push(["inspection began ", inspected]);
+  }
+  if (meta.kind) parts.push(meta.kind);
+  if (meta.theme) parts.push(meta.theme);
+  parts.forEach((part, index) => {
+    if (index) facts.append(" · ");
+    facts.append(...[].concat(part));
+  });
+  item.append(heading);
+  if (parts.length) item.append(facts);
+  if (meta.statuses) {
+    const statuses = document.createElement("p");
+    statuses.className = "search-result__statuses";
+    statuses.textContent = `Actions: ${meta.statuses}.`;
+    item.append(statuses);
+  }
   if (data.excerpt) {
     const excerpt = document.createElement("p");
     excerpt.className = "search-result__excerpt";
