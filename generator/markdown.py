@@ -75,7 +75,8 @@ def first_words(text: str, limit: int = 160) -> str:
     plain = plain_text(text)
     if len(plain) <= limit:
         return plain
-    cut = plain[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    cut = plain[:limit] if plain[limit] == " " else plain[:limit].rsplit(" ", 1)[0]
+    cut = cut.rstrip(",;:")
     return cut + "…"
 
 
