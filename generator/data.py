@@ -196,9 +196,7 @@ def _rows(plan: Plan, as_of, base_url: str) -> tuple:
 
 @lru_cache(maxsize=4)
 def _plans_json(plans: tuple[Plan, ...], as_of, base_url: str) -> bytes:
-    # The whole dataset is written compactly: a fifth smaller and quicker to make and to download.
-    data = {**_header(as_of, base_url), "plans": [_record(p, as_of, base_url) for p in plans]}
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return _json_bytes({**_header(as_of, base_url), "plans": [_record(p, as_of, base_url) for p in plans]})
 
 
 @lru_cache(maxsize=4)
@@ -212,7 +210,8 @@ def _header(as_of, base_url: str) -> dict:
 
 
 def _json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Compact: Python's fast (C) JSON encoder only runs without indentation, and files are smaller.
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # --- records ------------------------------------------------------------------------------------
