@@ -11,7 +11,7 @@ from ..problems import ContentError
 from ..project import Project
 from ..render import TemplateProblem
 from ..search import SearchIndexError
-from .check import print_problems
+from .check import print_problems, report_content_error
 
 
 def unsafe_output(project: Project, output: Path) -> str | None:
@@ -47,10 +47,7 @@ def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | N
                 return 1
         result = build(project, output, as_of, base_url=base_url, search=search, progress=progress)
     except ContentError as error:
-        print_problems(error.problems, fmt, err)
-        errors = sum(p.severity == "error" for p in error.problems)
-        print(f"{errors} error{'s' * (errors != 1)} in content — the site was not changed", file=err)
-        return 1
+        return report_content_error(error, fmt, err, "the site was not changed")
     except TemplateProblem as problem:
         print(problem.format(), file=err)
         return 1

@@ -14,16 +14,21 @@ def print_problems(problems: list[Problem] | tuple[Problem, ...], fmt: str, err:
         print(problem.format_github() if fmt == "github" else problem.format(), file=err)
 
 
+def report_content_error(error: ContentError, fmt: str, err: TextIO, consequence: str) -> int:
+    """Print every problem, then how many errors there were and what that means; exit status 1."""
+    print_problems(error.problems, fmt, err)
+    errors = sum(p.severity == "error" for p in error.problems)
+    print(f"{errors} error{'s' * (errors != 1)} in content — {consequence}", file=err)
+    return 1
+
+
 def run(project: Project, fmt: str = "text", strict: bool = False, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
         loaded = load(project)
     except ContentError as error:
-        print_problems(error.problems, fmt, err)
-        errors = sum(p.severity == "error" for p in error.problems)
-        print(f"{errors} error{'s' * (errors != 1)} in content — nothing was changed", file=err)
-        return 1
+        return report_content_error(error, fmt, err, "nothing was changed")
     print_problems(loaded.warnings, fmt, err)
     content = loaded.content
     concerns = sum(len(p.concerns) for p in content.plans)
