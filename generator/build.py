@@ -91,6 +91,13 @@ def collect(site: SiteBuild) -> list[Output]:
 
 
 def render_output(site: SiteBuild, output: Output, env) -> bytes:
+    """The output's bytes, whole."""
+    data = render_stream(site, output, env)
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+def render_stream(site: SiteBuild, output: Output, env) -> bytes | Iterable[bytes]:
+    """The output's bytes, or for a large file made in parts, an iterable of its parts."""
     if output.make is not None:
         data = output.make(site)
         return data.encode("utf-8") if isinstance(data, str) else data
@@ -130,7 +137,12 @@ def _write_share(site: SiteBuild, outputs: list[Output], folder: Path,
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
-        target.write_bytes(render_output(site, output, env))
+        data = render_stream(site, output, env)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            with open(target, "wb") as handle:
+                handle.writelines(data)
         if progress and (number % 200 == 0 or number == total):
             progress(number, total)
     return len(outputs)

@@ -90,7 +90,10 @@ class Download:
 
     @property
     def size(self) -> int:
-        return len(self.make(self.site))
+        data = self.make(self.site)
+        if isinstance(data, bytes):
+            return len(data)
+        return _streamed_size(self.make, self.site)
 
     @property
     def size_text(self) -> str:
@@ -157,12 +160,35 @@ def _plan_csv_maker(plan: Plan) -> Callable[[SiteBuild], bytes]:
     return lambda site: _plan_csv(plan, site.as_of, site.base_url)
 
 
-def plans_json(site: SiteBuild) -> bytes:
-    return _plans_json(site.content.plans, site.as_of, site.base_url)
+def plans_json(site: SiteBuild) -> Iterator[bytes]:
+    """The whole dataset as JSON, made and written a plan at a time (hundreds of MB at scale)."""
+    header = json.dumps(_header(site.as_of, site.base_url), ensure_ascii=False, separators=(",", ":"))
+    yield (header[:-1] + ',"plans":[').encode("utf-8")
+    for number, plan in enumerate(site.content.plans):
+        record = json.dumps(plan_record(plan, site.as_of, site.base_url), ensure_ascii=False, separators=(",", ":"))
+        yield ("," if number else "").encode("utf-8") + record.encode("utf-8")
+    yield b"]}\n"
 
 
-def actions_csv(site: SiteBuild) -> bytes:
-    return _actions_csv(site.content.plans, site.as_of, site.base_url)
+def actions_csv(site: SiteBuild) -> Iterator[bytes]:
+    """Every action as one CSV, made and written a plan at a time."""
+    yield csv_bytes(())
+    for plan in site.content.plans:
+        yield csv_rows_bytes(action_rows(plan, site.as_of, site.base_url))
+
+
+# Sizes of streamed files, for the links that show them: (make, site) -> size, made once per build.
+_STREAMED_SIZES: dict[tuple[int, int], tuple[object, int]] = {}
+
+
+def _streamed_size(make, site: SiteBuild) -> int:
+    key = (id(make), id(site))
+    found = _STREAMED_SIZES.get(key)
+    if found is None or found[0] is not site:
+        found = (site, sum(len(chunk) for chunk in make(site)))
+        _STREAMED_SIZES.clear()  # only the current build's sizes are ever needed
+        _STREAMED_SIZES[key] = found
+    return found[1]
 
 
 def schema_json(site: SiteBuild) -> bytes:
@@ -173,35 +199,18 @@ def schema_json(site: SiteBuild) -> bytes:
 
 
 # --- the bytes: pure functions of (plans, as-of date, base URL), memoised -------------------------
-@lru_cache(maxsize=16384)
+# Each plan's files are made twice in a build (the plan page shows their size); the cache is small
+# because the two uses come close together.
+@lru_cache(maxsize=256)
 def _plan_json(plan: Plan, as_of, base_url: str) -> bytes:
-    return _json_bytes({**_header(as_of, base_url), "plan": _record(plan, as_of, base_url)})
+    return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, as_of, base_url)})
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=256)
 def _plan_csv(plan: Plan, as_of, base_url: str) -> bytes:
-    return csv_bytes(_rows(plan, as_of, base_url))
+    return csv_bytes(action_rows(plan, as_of, base_url))
 
 
-@lru_cache(maxsize=16384)
-def _record(plan: Plan, as_of, base_url: str) -> dict:
-    """One plan's record, made once per build and shared by plan.json and data/plans.json."""
-    return plan_record(plan, as_of, base_url)
-
-
-@lru_cache(maxsize=16384)
-def _rows(plan: Plan, as_of, base_url: str) -> tuple:
-    return tuple(action_rows(plan, as_of, base_url))
-
-
-@lru_cache(maxsize=4)
-def _plans_json(plans: tuple[Plan, ...], as_of, base_url: str) -> bytes:
-    return _json_bytes({**_header(as_of, base_url), "plans": [_record(p, as_of, base_url) for p in plans]})
-
-
-@lru_cache(maxsize=4)
-def _actions_csv(plans: tuple[Plan, ...], as_of, base_url: str) -> bytes:
-    return csv_bytes(row for plan in plans for row in _rows(plan, as_of, base_url))
 
 
 def _header(as_of, base_url: str) -> dict:
@@ -302,9 +311,15 @@ def safe_cell(value: str) -> str:
 def csv_bytes(rows) -> bytes:
     """UTF-8 with a byte order mark (so Excel reads UTF-8), RFC 4180 quoting and CRLF line ends."""
     buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow([c.name for c in CSV_COLUMNS])
+    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8") + csv_rows_bytes(rows)
+
+
+def csv_rows_bytes(rows) -> bytes:
+    """Rows without the header, so a large file can be written a part at a time."""
+    buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.name for c in CSV_COLUMNS])
     for row in rows:
         writer.writerow([safe_cell(row[c.name]) for c in CSV_COLUMNS])
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
 

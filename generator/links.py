@@ -29,6 +29,10 @@ from .sources import LineLocator
 SIMILARITY_THRESHOLD = 0.2
 
 MOST_SIMILAR = 3  # automatic links kept per concern (editors' links are always kept)
+# A repeat is looked for at the establishment's previous three inspections (about a decade of
+# inspections): further back, editors link concerns with `related:`. This also keeps the work
+# proportional to the number of plans, not to its square.
+EARLIER_INSPECTIONS = 3
 
 _STOP = frozenset("""a about after all also an and any are as at be been before being both but by can could did
 do does for from had has have how in into is it its many more most much no not of on one or other our out over
@@ -56,8 +60,10 @@ def terms(text: str) -> Counter[str]:
     return Counter(_stem(w.strip("'-")) for w in words if w not in _STOP and len(w) > 2)
 
 
-def similarity_scores(content: Content) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
-    """Cosine similarity of every pair of concerns of one establishment at different inspections."""
+def similarity_scores(content: Content, minimum: float | None = None
+                      ) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
+    """Cosine similarity between each concern and the concerns of the establishment's previous
+    EARLIER_INSPECTIONS inspections; with `minimum`, only the pairs scoring at least that."""
     documents = {(p.slug, p.month_key, c.number): terms(c.text) for p in content.plans for c in p.concerns}
     frequency = Counter(term for bag in documents.values() for term in bag)
     total = len(documents) or 1
@@ -70,9 +76,10 @@ def similarity_scores(content: Content) -> dict[tuple[tuple[str, str, int], tupl
     for establishment in content.establishments:
         plans = establishment.plans  # newest first
         for i, newer in enumerate(plans[:-1]):
-            # Sparse dot products through an index of the older concerns' terms.
+            earlier = plans[i + 1:i + 1 + EARLIER_INSPECTIONS]
+            # Sparse dot products through an index of the earlier concerns' terms.
             postings: dict[str, list[tuple[tuple[str, str, int], float]]] = {}
-            for older in plans[i + 1:]:
+            for older in earlier:
                 for b in older.concerns:
                     key = (older.slug, older.month_key, b.number)
                     for term, weight in vectors[key].items():
@@ -83,7 +90,10 @@ def similarity_scores(content: Content) -> dict[tuple[tuple[str, str, int], tupl
                 for term, weight in vectors[here].items():
                     for key, other in postings.get(term, ()):
                         totals[key] = totals.get(key, 0.0) + weight * other
-                for b in plans[i + 1:]:
+                if minimum is not None:
+                    scores.update(((here, key), score) for key, score in totals.items() if score >= minimum)
+                    continue
+                for b in earlier:
                     for c in b.concerns:
                         key = (b.slug, b.month_key, c.number)
                         scores[(here, key)] = totals.get(key, 0.0)
@@ -95,9 +105,8 @@ def related_concerns(content: Content) -> dict[tuple[str, str, int], tuple[Relat
     plans = {p.key: p for p in content.plans}
     pairs: dict[frozenset, str] = {}
     best: dict[tuple, list[tuple[float, tuple]]] = {}
-    for (newer, older), score in similarity_scores(content).items():
-        if score >= SIMILARITY_THRESHOLD:
-            best.setdefault(newer, []).append((score, older))
+    for (newer, older), score in similarity_scores(content, SIMILARITY_THRESHOLD).items():
+        best.setdefault(newer, []).append((score, older))
     for newer, found in best.items():  # the closest few: a reader wants the repeat, not a survey
         for _, older in sorted(found, key=lambda x: (-x[0], x[1]))[:MOST_SIMILAR]:
             pairs[frozenset((newer, older))] = "similar"
