@@ -7,6 +7,7 @@ can re-render only the outputs a change affects.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from typing import Any, Callable, Iterable
 from . import urls
 from .loader import load
 from .model import Content
-from .problems import Problem
+from .problems import ContentError, Problem
 from .project import Project
 from .render import make_environment, render_template
 
@@ -175,10 +176,13 @@ def copy_assets(site: SiteBuild, folder: Path) -> int:
 
 
 def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | None = None, search: bool = True,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the whole site into `output_dir`, atomically. Raises ContentError, TemplateProblem."""
+          progress: Callable[[str], None] | None = None, strict: bool = False) -> BuildResult:
+    """Build the whole site into `output_dir`, atomically. Raises ContentError (with `strict`, for
+    warnings too), TemplateProblem."""
     started = time.perf_counter()
     loaded = load(project)
+    if strict and loaded.warnings:
+        raise ContentError([dataclasses.replace(p, severity="error") for p in loaded.warnings])
     site = prepare(project, as_of, base_url, search, loaded.content)
     outputs = collect(site)
     output_dir = output_dir.resolve()

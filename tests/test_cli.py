@@ -166,6 +166,17 @@ def test_a_warning_is_a_warning_annotation_and_strict_makes_it_fail(make_project
             f"::warning file={file},line={line}::concern 1, action 1, update 1: new target 'after the refit' is not a month")
 
 
+def test_build_strict_turns_warnings_into_errors_and_writes_nothing(make_project):
+    plan = plan_data()
+    plan["concerns"][0]["actions"][0]["text"] = "As agreed (see Priority Concern 7).\n"
+    project = make_project(plans=[plan])
+    relaxed = actionplans("build", "--no-search", "--as-of", "2026-11-23", "-o", "relaxed", cwd=project.root)
+    strict = actionplans("build", "--no-search", "--as-of", "2026-11-23", "-o", "strict", "--strict", cwd=project.root)
+    assert relaxed.returncode == 0 and "warning: concern 1: 'Priority Concern 7' names no concern" in relaxed.stderr
+    assert strict.returncode == 1 and "1 error in content — the site was not changed" in strict.stderr
+    assert (project.root / "relaxed" / "index.html").exists() and not (project.root / "strict").exists()
+
+
 def test_a_missing_project_is_a_content_error_not_a_traceback(tmp_path):
     result = actionplans("check", "--project", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1

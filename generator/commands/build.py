@@ -38,14 +38,7 @@ def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | N
         return 2
     progress = None if quiet else (lambda message: print(f"  {message}", file=err, flush=True))
     try:
-        if strict:
-            from ..loader import load
-            warnings = load(project).warnings
-            if warnings:
-                print_problems(warnings, fmt, err)
-                print(f"{len(warnings)} warnings and --strict: the site was not changed", file=err)
-                return 1
-        result = build(project, output, as_of, base_url=base_url, search=search, progress=progress)
+        result = build(project, output, as_of, base_url=base_url, search=search, progress=progress, strict=strict)
     except ContentError as error:
         return report_content_error(error, fmt, err, "the site was not changed")
     except TemplateProblem as problem:
