@@ -25,6 +25,7 @@ from .model import Content
 from .problems import ContentError, Problem
 from .project import Project
 from .render import make_environment, render_template
+from .reuse import Manifest, link_or_copy, output_keys
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,52 @@ class Output:
     """One file of the site: rendered from a template, or made by a function (feeds, data, assets)."""
     path: str  # site path from generator.urls ("hmp-leicester/2023-02/", "sitemap.xml")
     template: str | None = None  # layouts/<name>.html
-    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # The template's variables, or a function giving them, called only if the file is rendered
+    # (not when it is reused unchanged).
+    context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict, hash=False, compare=False)
     make: Callable[["SiteBuild"], bytes | str] | None = field(default=None, hash=False, compare=False)
     depends_on: frozenset[tuple[str, str]] | None = None  # plan keys; None = every plan
+    # Anything else shown that more plans than depends_on decide (the years a navigation lists):
+    # plain values whose repr goes into the output's key (generator.reuse).
+    also: tuple = field(default=(), hash=False, compare=False)
     in_sitemap: bool = True
+    # Outputs are written stage by stage, so one may read the files or sizes of lower stages
+    # (plan pages show their data files' sizes; the whole dataset is joined from the plans' files).
+    stage: int = 1
 
     @property
     def file(self) -> str:
         return urls.output_file(self.path)
+
+
+@dataclass
+class WrittenFiles:
+    """Files of this build already made: where they are written, and any made but not yet written
+    (serve renders everything before writing anything). Read by outputs of a later stage."""
+    folder: Path | None = None
+    pending: dict[str, bytes] = field(default_factory=dict)
+
+    def read(self, path: str) -> bytes | None:
+        file = urls.output_file(path)
+        if file in self.pending:
+            return self.pending[file]
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / file).read_bytes()
+        except OSError:
+            return None
+
+    def size(self, path: str) -> int | None:
+        file = urls.output_file(path)
+        if file in self.pending:
+            return len(self.pending[file])
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / file).stat().st_size
+        except OSError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -51,6 +90,7 @@ class SiteBuild:
     base_url: str
     search: bool
     indexes: Any  # generator.indexes.Indexes
+    files: WrittenFiles = field(default_factory=WrittenFiles, compare=False)
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
@@ -67,6 +107,9 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: tuple[Problem, ...]
+    rendered: int = 0  # outputs rendered; the others were reused unchanged from the previous site
+    site: SiteBuild | None = field(default=None, repr=False)
+    keys: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def prepare(project: Project, as_of: dt.date, base_url: str | None = None, search: bool = True,
@@ -103,7 +146,8 @@ def render_stream(site: SiteBuild, output: Output, env) -> bytes | Iterable[byte
         data = output.make(site)
         return data.encode("utf-8") if isinstance(data, str) else data
     context = {"site": site, "settings": site.content.settings, "as_of": site.as_of, "page_path": output.path,
-               "canonical_url": site.absolute(output.path), **output.context}
+               "canonical_url": site.absolute(output.path),
+               **(output.context() if callable(output.context) else output.context)}
     return render_template(env, output.template, context, site.project.templates_dir).encode("utf-8")
 
 
@@ -111,9 +155,36 @@ PARALLEL_FROM = 400  # outputs; below this, starting a second process costs more
 
 
 def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
-                  progress: Callable[[int, int], None] | None = None) -> int:
-    """Render and write every output; large sites use both cores (a forked worker per core)."""
+                  progress: Callable[[int, int], None] | None = None,
+                  reuse: Callable[[Output], Path | None] | None = None) -> int:
+    """Write every output into `folder`, stage by stage; returns how many were rendered. `reuse`
+    gives a file already made from the same inputs (linked, not rendered) or None."""
     outputs = list(outputs)
+    site.files.folder = folder
+    rendered = done = 0
+    for stage in sorted({o.stage for o in outputs}):
+        todo = []
+        for output in outputs:
+            if output.stage != stage:
+                continue
+            source = reuse(output) if reuse else None
+            if source is None:
+                todo.append(output)
+                continue
+            target = folder / output.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(source, target)
+            done += 1
+        before = done
+        _render_all(site, todo, folder, (lambda n, _total: progress(before + n, len(outputs))) if progress else None)
+        done += len(todo)
+        rendered += len(todo)
+    return rendered
+
+
+def _render_all(site: SiteBuild, outputs: list[Output], folder: Path,
+                progress: Callable[[int, int], None] | None) -> None:
+    """Render and write these outputs; many use both cores (a forked worker per core)."""
     workers = min(os.cpu_count() or 1, 4)
     if len(outputs) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
@@ -124,9 +195,8 @@ def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
                 done += count
                 if progress:
                     progress(done, len(outputs))
-        return len(outputs)
+        return
     _write_share(site, outputs, folder, progress, len(outputs))
-    return len(outputs)
 
 
 def _write_share(site: SiteBuild, outputs: list[Output], folder: Path,
@@ -176,34 +246,42 @@ def copy_assets(site: SiteBuild, folder: Path) -> int:
 
 
 def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | None = None, search: bool = True,
-          progress: Callable[[str], None] | None = None, strict: bool = False) -> BuildResult:
+          progress: Callable[[str], None] | None = None, strict: bool = False, cache: bool = True) -> BuildResult:
     """Build the whole site into `output_dir`, atomically. Raises ContentError (with `strict`, for
-    warnings too), TemplateProblem."""
+    warnings too), TemplateProblem. With `cache`, parsed plans are kept in .cache/parsed/ and files
+    whose inputs have not changed since the last build are reused from it (.cache/rendered/)."""
+    from .cache import ParseCache
     started = time.perf_counter()
-    loaded = load(project)
+    loaded = load(project, ParseCache(project.root / ".cache" / "parsed") if cache else None)
     if strict and loaded.warnings:
         raise ContentError([dataclasses.replace(p, severity="error") for p in loaded.warnings])
     site = prepare(project, as_of, base_url, search, loaded.content)
     outputs = collect(site)
     output_dir = output_dir.resolve()
+    keys = output_keys(site, outputs)
+    manifest = Manifest.read(project.root, output_dir)
+    reuse = (lambda output: manifest.reusable(output_dir, output.file, keys[output.file])) if cache else None
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-building-", dir=output_dir.parent))
     try:
-        report = (lambda done, total: progress(f"rendered {done}/{total} files")) if progress else None
-        files = write_outputs(site, outputs, staging, report)
-        files += copy_assets(site, staging)
+        report = (lambda done, total: progress(f"made {done}/{total} files")) if progress else None
+        rendered = write_outputs(site, outputs, staging, report, reuse)
+        files = len(outputs) + copy_assets(site, staging)
         if search:
             from .search import index_site
             if progress:
                 progress("indexing for search (Pagefind)")
             files += index_site(staging)
         os.chmod(staging, 0o755)
+        if cache:
+            manifest.write(staging, keys)  # stats survive the rename below
         swap_into_place(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    site.files.folder = output_dir
     pages = sum(1 for o in outputs if o.template)
-    return BuildResult(output_dir, files, pages, time.perf_counter() - started, loaded.warnings)
+    return BuildResult(output_dir, files, pages, time.perf_counter() - started, loaded.warnings, rendered, site, keys)
 
 
 def swap_into_place(staging: Path, output_dir: Path) -> None:

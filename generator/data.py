@@ -6,9 +6,10 @@ new minor schema version, never renamed or removed without a new major one. CSV 
 once (`CSV_COLUMNS`) and both the writer and the /data/ page read them, so the documentation cannot
 drift from the files.
 
-The bytes of a file depend only on the plan(s), the as-of date and the base URL, so they are made
-by pure functions with a small memo: the plan page shows each file's size by asking for the same
-bytes the file is written with, and they are generated once per build.
+The bytes of a file depend only on the plan(s), the as-of date and the base URL. Each plan's two
+files are written first (stage 0); pages that show their sizes read them from the written files,
+and the whole-dataset files are joined from them byte for byte (stage 1), so every record is made
+once per build; the /data/ page, which shows the whole dataset's sizes, comes last (stage 2).
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -90,10 +90,11 @@ class Download:
 
     @property
     def size(self) -> int:
-        data = self.make(self.site)
-        if isinstance(data, bytes):
-            return len(data)
-        return _streamed_size(self.make, self.site)
+        written = self.site.files.size(self.path)
+        if written is not None:
+            return written
+        data = self.make(self.site)  # not written in this build (a page rendered on its own)
+        return len(data) if isinstance(data, bytes) else sum(len(chunk) for chunk in data)
 
     @property
     def size_text(self) -> str:
@@ -119,16 +120,17 @@ def data_outputs(site: SiteBuild) -> Iterator[Output]:
     from .build import Output
     for plan in site.content.plans:
         yield Output(urls.plan_json(plan.slug, plan.month_key), make=_plan_json_maker(plan),
-                     depends_on=frozenset({plan.key}), in_sitemap=False)
+                     depends_on=frozenset({plan.key}), in_sitemap=False, stage=0)
         yield Output(urls.plan_csv(plan.slug, plan.month_key), make=_plan_csv_maker(plan),
-                     depends_on=frozenset({plan.key}), in_sitemap=False)
+                     depends_on=frozenset({plan.key}), in_sitemap=False, stage=0)
     yield Output(urls.data_plans_json(), make=plans_json, in_sitemap=False)
     yield Output(urls.data_actions_csv(), make=actions_csv, in_sitemap=False)
-    yield Output(urls.data_schema(), make=schema_json, depends_on=frozenset(), in_sitemap=False)
+    yield Output(urls.data_schema(), make=schema_json, depends_on=frozenset(), in_sitemap=False, stage=0)
     yield Output(urls.data_page(), "layouts/data.html",
                  {"dataset": dataset_downloads(site), "columns": CSV_COLUMNS, "schema_version": SCHEMA_VERSION,
                   "licence": LICENCE, "formula_starts": FORMULA_STARTS,
-                  "plan_files": tuple((plan, plan_downloads(site, plan)) for plan in site.content.plans)})
+                  "plan_files": tuple((plan, plan_downloads(site, plan)) for plan in site.content.plans)},
+                 stage=2)
 
 
 def plan_downloads(site: SiteBuild, plan: Plan) -> tuple[Download, ...]:
@@ -161,34 +163,33 @@ def _plan_csv_maker(plan: Plan) -> Callable[[SiteBuild], bytes]:
 
 
 def plans_json(site: SiteBuild) -> Iterator[bytes]:
-    """The whole dataset as JSON, made and written a plan at a time (hundreds of MB at scale)."""
+    """The whole dataset as JSON, a plan at a time (hundreds of MB at scale): each plan's record is
+    cut from its plan.json when this build wrote one, else made."""
     header = json.dumps(_header(site.as_of, site.base_url), ensure_ascii=False, separators=(",", ":"))
     yield (header[:-1] + ',"plans":[').encode("utf-8")
+    before = (header[:-1] + ',"plan":').encode("utf-8")
     for number, plan in enumerate(site.content.plans):
-        record = json.dumps(plan_record(plan, site.as_of, site.base_url), ensure_ascii=False, separators=(",", ":"))
-        yield ("," if number else "").encode("utf-8") + record.encode("utf-8")
+        written = site.files.read(urls.plan_json(plan.slug, plan.month_key))
+        if written is not None and written.startswith(before) and written.endswith(b"}\n"):
+            record = written[len(before):-2]
+        else:
+            record = json.dumps(plan_record(plan, site.as_of, site.base_url), ensure_ascii=False,
+                                separators=(",", ":")).encode("utf-8")
+        yield (b"," if number else b"") + record
     yield b"]}\n"
 
 
 def actions_csv(site: SiteBuild) -> Iterator[bytes]:
-    """Every action as one CSV, made and written a plan at a time."""
-    yield csv_bytes(())
+    """Every action as one CSV, a plan at a time: each plan's rows are cut from its plan.csv when
+    this build wrote one, else made."""
+    header = csv_bytes(())
+    yield header
     for plan in site.content.plans:
-        yield csv_rows_bytes(action_rows(plan, site.as_of, site.base_url))
-
-
-# Sizes of streamed files, for the links that show them: (make, site) -> size, made once per build.
-_STREAMED_SIZES: dict[tuple[int, int], tuple[object, int]] = {}
-
-
-def _streamed_size(make, site: SiteBuild) -> int:
-    key = (id(make), id(site))
-    found = _STREAMED_SIZES.get(key)
-    if found is None or found[0] is not site:
-        found = (site, sum(len(chunk) for chunk in make(site)))
-        _STREAMED_SIZES.clear()  # only the current build's sizes are ever needed
-        _STREAMED_SIZES[key] = found
-    return found[1]
+        written = site.files.read(urls.plan_csv(plan.slug, plan.month_key))
+        if written is not None and written.startswith(header):
+            yield written[len(header):]
+        else:
+            yield csv_rows_bytes(action_rows(plan, site.as_of, site.base_url))
 
 
 def schema_json(site: SiteBuild) -> bytes:
@@ -198,15 +199,11 @@ def schema_json(site: SiteBuild) -> bytes:
     return _json_bytes(schema)
 
 
-# --- the bytes: pure functions of (plans, as-of date, base URL), memoised -------------------------
-# Each plan's files are made twice in a build (the plan page shows their size); the cache is small
-# because the two uses come close together.
-@lru_cache(maxsize=256)
+# --- the bytes: pure functions of (plans, as-of date, base URL) -------------------------------------
 def _plan_json(plan: Plan, as_of, base_url: str) -> bytes:
     return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, as_of, base_url)})
 
 
-@lru_cache(maxsize=256)
 def _plan_csv(plan: Plan, as_of, base_url: str) -> bytes:
     return csv_bytes(action_rows(plan, as_of, base_url))
 

@@ -64,7 +64,8 @@ def similarity_scores(content: Content, minimum: float | None = None
                       ) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
     """Cosine similarity between each concern and the concerns of the establishment's previous
     EARLIER_INSPECTIONS inspections; with `minimum`, only the pairs scoring at least that."""
-    documents = {(p.slug, p.month_key, c.number): terms(c.text) for p in content.plans for c in p.concerns}
+    documents = {(p.slug, p.month_key, c.number): dict(c.terms) if c.terms else terms(c.text)
+                 for p in content.plans for c in p.concerns}
     frequency = Counter(term for bag in documents.values() for term in bag)
     total = len(documents) or 1
     vectors = {}

@@ -6,6 +6,7 @@ cross-check between files. Nothing here writes anything.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 import re
@@ -16,7 +17,7 @@ from typing import Any
 
 from . import schema, urls
 from .cache import ParseCache
-from .links import reference_warnings
+from .links import reference_warnings, terms
 from .model import (Action, Concern, ConcernRef, Content, ContentPage, Correction, Establishment,
                     Inspection, Link, Plan, Settings, Source, Target, TargetKind, Update)
 from .problems import ContentError, Problem
@@ -70,7 +71,6 @@ def load(project: Project, cache: ParseCache | None = None) -> Loaded:
                                 "add content/plans/<establishment-slug>/<YYYY-MM>.yaml (see README)"))
     plans.sort(key=lambda p: (p.slug, p.month_key))
     _check_between_plans(plans, problems)
-    problems.extend(reference_warnings(plans))
     facts = _load_establishment_facts(project, problems)
     establishments = _establishments(plans, facts, project, problems)
     pages = _load_pages(project, problems)
@@ -133,10 +133,11 @@ def read_plan(path: Path, display: str) -> tuple[Plan | None, list[Problem]]:
                    on_key=problem.on_key)
     if report.has_errors:
         return None, report.problems
-    plan = _build_plan(document, display, report)
+    plan = _build_plan(document, display, report, hashlib.sha256(text.encode("utf-8")).hexdigest()[:32])
     if report.has_errors:  # an impossible date: the order checks would only add noise
         return None, report.problems
     _check_plan(plan, path, report)
+    report.problems.extend(reference_warnings([plan]))  # here, so it runs in parallel and is cached
     return plan, report.problems  # kept despite errors found here, for the checks between files
 
 
@@ -171,7 +172,7 @@ def _date(document: dict, path: tuple[Any, ...], report: _FileProblems) -> dt.da
         return dt.date.min
 
 
-def _build_plan(doc: dict, display: str, report: _FileProblems) -> Plan:
+def _build_plan(doc: dict, display: str, report: _FileProblems, digest: str = "") -> Plan:
     concerns = []
     for ci, c in enumerate(doc["concerns"]):
         actions = []
@@ -188,14 +189,15 @@ def _build_plan(doc: dict, display: str, report: _FileProblems) -> Plan:
             theme=c.get("theme"),
             corrections=tuple(Correction(x["published"], x["shown"], x["reason"]) for x in c.get("corrections", ())),
             related=tuple(ConcernRef.parse(r) for r in c.get("related", ())),
-            not_related=tuple(ConcernRef.parse(r) for r in c.get("not_related", ()))))
+            not_related=tuple(ConcernRef.parse(r) for r in c.get("not_related", ())),
+            terms=tuple(terms(c["text"]).items())))
     return Plan(
         establishment=doc["establishment"].strip(),
         inspection=Inspection(_date(doc, ("inspection", "start"), report), _date(doc, ("inspection", "end"), report)),
         report_published=_date(doc, ("report_published",), report),
         plan_submitted=_date(doc, ("plan_submitted",), report),
         source=Source(doc["source"]["title"], doc["source"].get("url")),
-        concerns=tuple(concerns), path=display)
+        concerns=tuple(concerns), path=display, digest=digest)
 
 
 def _check_plan(plan: Plan, path: Path, report: _FileProblems) -> None:

@@ -134,6 +134,9 @@ class Concern:
     corrections: tuple[Correction, ...] = ()
     related: tuple[ConcernRef, ...] = ()
     not_related: tuple[ConcernRef, ...] = ()
+    # The words that find repeat concerns (generator.links.terms), worked out when the file is read,
+    # where it runs in parallel and the parse cache keeps it.
+    terms: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def kind_label(self) -> str:
@@ -165,6 +168,8 @@ class Plan:
     source: Source
     concerns: tuple[Concern, ...]
     path: str  # the content file, relative to the project root, for messages
+    # A digest of the file's text: outputs made from this plan are reused while it is unchanged.
+    digest: str = field(default="", compare=False, repr=False)
     # Derived once (pages read them thousands of times): the establishment's slug, and the
     # plan's identity within it, the month the inspection started.
     slug: str = field(init=False)

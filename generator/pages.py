@@ -53,12 +53,16 @@ def establishment_pages(site: SiteBuild) -> Iterator[Output]:
 
 def plan_pages(site: SiteBuild) -> Iterator[Output]:
     for plan in site.content.plans:
-        related = {item.plan.key for c in plan.concerns
-                   for item in site.indexes.related.get((plan.slug, plan.month_key, c.number), ())}
+        # Which concerns link to which: similarity is weighed across the whole estate, so links
+        # between two unchanged plans can change; the links themselves are part of the page's key.
+        links = tuple((c.number, tuple((item.plan.key, item.concern.number, item.reason, item.earlier) for item in
+                                       site.indexes.related.get((plan.slug, plan.month_key, c.number), ())))
+                      for c in plan.concerns)
+        related = {key for _, items in links for key, *_ in items}
         neighbours = {p.key for p in site.indexes.neighbours.get(plan.key, ()) if p is not None}
         yield Output(plan.url, "layouts/plan.html",
                      {"plan": plan, "establishment": site.indexes.establishment_of[plan.slug]},
-                     depends_on=frozenset({plan.key} | related | neighbours))
+                     depends_on=frozenset({plan.key} | related | neighbours), also=links)
 
 
 def cross_link_pages(site: SiteBuild) -> Iterator[Output]:

@@ -195,7 +195,7 @@ def concerns_index_outputs(site: SiteBuild, page_bytes: int = CONCERNS_PAGE_BYTE
 def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tuple[IndexPage, ...]:
     """Pack whole inspections, in order, into pages of at most `page_bytes` of HTML (an inspection
     larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
-    whatever the template looks like; a small site takes one render."""
+    whatever the template looks like; a small site takes one render, a large one a few."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
     env = make_environment(site.project.templates_dir)
 
@@ -203,12 +203,14 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
         return len(render_output(site, _index_output(page, pages, totals), env))
 
     whole = _pages(site, [plans])
-    if len(plans) <= 1 or size_of(whole[0], whole) <= page_bytes:
+    rendered = render_output(site, _index_output(whole[0], whole, totals), env)
+    if len(plans) <= 1 or len(rendered) <= page_bytes:
         return whole
     empty = IndexPage(1, ())
     shell = size_of(empty, (empty,))
-    sizes = {single.groups[0][1][0].key: size_of(single, (single,)) - shell
-             for single in _pages(site, [[plan] for plan in plans])}
+    sizes = _section_sizes(rendered, plans) or {
+        single.groups[0][1][0].key: size_of(single, (single,)) - shell
+        for single in _pages(site, [[plan] for plan in plans])}
     pager = 0
     while True:
         pages = _pages(site, _pack(plans, sizes, page_bytes - shell - pager))
@@ -216,6 +218,29 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
         if all(shell + pager + sum(sizes[p.key] for _, group in page.groups for p in group) <= page_bytes
                or sum(len(group) for _, group in page.groups) == 1 for page in pages):
             return pages
+
+
+def _section_sizes(rendered: bytes, plans: list[Plan]) -> dict[tuple[str, str], int] | None:
+    """Each inspection's share of the one-page render, read from where its heading starts: the bytes
+    up to the next inspection, plus its prison's heading (repeated when a prison spans two pages),
+    plus three bytes a link for the "../" its links gain on /concerns/2/ and later pages.
+    None when the headings cannot be matched to the plans (then each is rendered on its own)."""
+    prisons = [m.start() for m in re.finditer(rb"<h2><a ", rendered)]
+    starts = [m.start() for m in re.finditer(rb"<h3><a ", rendered)]
+    if len(starts) != len(plans) or not prisons:
+        return None
+    end = rendered.rindex(b"</main>")
+    plan_at = {start: plan for start, plan in zip(starts, plans)}
+    bounds = sorted(prisons + starts + [end])
+    sizes = {}
+    heading = 0
+    for start, following in zip(bounds, bounds[1:]):
+        size = following - start + 3 * rendered.count(b'href="', start, following)
+        if start in plan_at:
+            sizes[plan_at[start].key] = size + heading
+        else:
+            heading = size
+    return sizes if len(sizes) == len(plans) else None
 
 
 def _pack(plans: list[Plan], sizes: dict[tuple[str, str], int], budget: int) -> list[list[Plan]]:

@@ -1,7 +1,8 @@
 """`actionplans serve`: build, serve on localhost, and on every change re-render only what it affects.
 
-A change to one plan re-renders the outputs that depend on that plan (its page, its establishment,
-the listings that show it) and the site-wide ones; a template or asset change re-renders everything.
+Every output has a key naming what it is made from (generator.reuse): after a change, only outputs
+whose key changed are rendered, so an edited plan re-renders its page, its establishment, the
+listings that show it and the site-wide files, and a template or asset change re-renders everything.
 Each file is replaced atomically, so a page is never half written. A content or template error
 keeps the last good site and shows the problems in the terminal and, in the browser, on every page.
 """
@@ -18,12 +19,13 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from .build import Output, SiteBuild, build, collect, copy_assets, prepare, render_output
+from .build import SiteBuild, build, collect, copy_assets, prepare, render_output
 from .cache import ParseCache
 from .loader import load
 from .problems import ContentError
 from .project import Project
 from .render import TemplateProblem, make_environment
+from .reuse import Manifest, fingerprint, output_keys
 
 
 @dataclass
@@ -35,18 +37,15 @@ class LiveSite:
     base_url: str | None
     cache: ParseCache
     site: SiteBuild | None = None
-    outputs: dict[str, Output] = field(default_factory=dict)
-    template_stamp: tuple = ()
+    keys: dict[str, str] = field(default_factory=dict)  # file -> key of what is being served
+    fingerprint: str = ""  # generator.reuse.fingerprint of the site being served
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def full_build(self) -> None:
-        as_of = self.as_of or dt.date.today()
-        build(self.project, self.output_dir, as_of, base_url=self.base_url, search=False)
-        self.site = prepare(self.project, as_of, self.base_url, search=False,
-                            content=load(self.project, self.cache).content)
-        self.outputs = {o.file: o for o in collect(self.site)}
-        self.template_stamp = _stamp(self.project.templates_dir)
+        result = build(self.project, self.output_dir, self.as_of or dt.date.today(), base_url=self.base_url,
+                       search=False)
+        self.site, self.keys, self.fingerprint = result.site, result.keys, fingerprint(result.site)
 
     def rebuild(self) -> tuple[int, float]:
         """Re-render what changed; returns (files written, seconds). Errors are kept, not raised."""
@@ -64,30 +63,27 @@ class LiveSite:
         return written, time.perf_counter() - started
 
     def _rebuild(self) -> int:
-        as_of = self.as_of or dt.date.today()
         content = load(self.project, self.cache).content
-        old = self.site
-        site = prepare(self.project, as_of, self.base_url, search=False, content=content)
-        stamp = _stamp(self.project.templates_dir)
-        everything = old is None or stamp != self.template_stamp or old.as_of != as_of \
-            or content.settings != old.content.settings or content.pages != old.content.pages
-        old_plans = {} if old is None else {p.key: p for p in old.content.plans}
-        new_plans = {p.key: p for p in content.plans}
-        changed = {key for key in old_plans.keys() | new_plans.keys() if old_plans.get(key) != new_plans.get(key)}
-        outputs = {o.file: o for o in collect(site)}
+        site = prepare(self.project, self.as_of or dt.date.today(), self.base_url, search=False, content=content)
+        outputs = collect(site)
+        shared = fingerprint(site)
+        keys = output_keys(site, outputs, shared)
+        site.files.folder = self.output_dir
         env = make_environment(self.project.templates_dir)
-        rendered: dict[str, bytes] = {}
-        for file, output in outputs.items():  # render everything first: an error writes nothing
-            if everything or file not in self.outputs or output.depends_on is None or output.depends_on & changed:
-                rendered[file] = render_output(site, output, env)
-        for file, data in rendered.items():
+        changed = [o for o in outputs if self.keys.get(o.file) != keys[o.file]]
+        for stage in sorted({o.stage for o in changed}):  # render everything first: an error writes nothing
+            for output in (o for o in changed if o.stage == stage):
+                site.files.pending[output.file] = render_output(site, output, env)
+        for file, data in site.files.pending.items():
             _write_if_changed(self.output_dir / file, data)
-        for file in self.outputs.keys() - outputs.keys():
+        site.files.pending.clear()
+        for file in self.keys.keys() - keys.keys():
             (self.output_dir / file).unlink(missing_ok=True)
-        if everything:
+        if shared != self.fingerprint:
             copy_assets(site, self.output_dir)
-        self.site, self.outputs, self.template_stamp = site, outputs, stamp
-        return len(rendered)
+        self.site, self.keys, self.fingerprint = site, keys, shared
+        Manifest.read(self.project.root, self.output_dir).write(self.output_dir, keys)  # for the next build
+        return len(changed)
 
     def start_search_indexing(self) -> None:
         """Pagefind in the background: the search index may lag behind the pages, never the reverse."""
@@ -107,10 +103,6 @@ class LiveSite:
                 f"<body><main><h1>The site could not be rebuilt</h1><p>Fix these problems; this page reloads "
                 f"when the content is valid again. The last good site is kept.</p><ul>{items}</ul></main></body>"
                 f"</html>").encode("utf-8")
-
-
-def _stamp(folder: Path) -> tuple:
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*")) if p.is_file())
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import urls
 from .markdown import first_words
@@ -246,26 +246,59 @@ def spans(site, establishment: Establishment) -> tuple[TargetSpan, ...]:
     return tuple(target_span(p, site.indexes.statuses) for p in reversed(establishment.plans))
 
 
+def event_years(plan: Plan, statuses) -> set[int]:
+    """The years plan_events(plan) has events in, without making the events."""
+    found = {plan.inspection.start.year, plan.report_published.year, plan.plan_submitted.year}
+    for concern in plan.concerns:
+        for action in concern.actions:
+            found.update(u.date.year for u in action.updates)
+            target = statuses[(plan.slug, plan.month_key, concern.number, action.index)].target
+            if target.kind is TargetKind.MONTH:
+                found.add(target.month.year)
+    return found
+
+
 def timeline_outputs(site) -> Iterator:
-    """/timeline/ (recent past and upcoming), /timeline/<year>/, and /<slug>/timeline/."""
+    """/timeline/ (recent past and upcoming), /timeline/<year>/, and /<slug>/timeline/.
+
+    Which pages exist and which plans each shows are worked out from the years plans have events
+    in; the events themselves are made only for the pages rendered (once per plan and process)."""
     from .build import Output  # build imports render, which imports this module
-    events = collect(site.content.plans, site.indexes.statuses)
-    all_years = years(events)
+    statuses = site.indexes.statuses
+    made: dict[tuple[str, str], list[TimelineEvent]] = {}
+
+    def events_of(plans: Iterable[Plan]) -> tuple[TimelineEvent, ...]:
+        for plan in plans:
+            if plan.key not in made:
+                made[plan.key] = plan_events(plan, statuses)
+        return tuple(sorted((e for p in plans for e in made[p.key]), key=lambda e: e.sort_key))
+
+    years_of = {p.key: event_years(p, statuses) for p in site.content.plans}
+    all_years = tuple(sorted(set().union(*years_of.values()))) if years_of else ()
     common = {"years": all_years, "establishments": site.content.establishments}
-    yield Output(urls.timeline(), "layouts/timeline.html",
-                 {**common, "view": arrange(events, site.as_of, "estate", recent=RECENT, upcoming=UPCOMING),
-                  "year": None, "establishment": None, "spans": ()})
-    for year, _ in all_years:
-        in_year = [e for e in events if e.date.year == year]
-        yield Output(urls.timeline_year(year), "layouts/timeline.html",
-                     {**common, "view": arrange(in_year, site.as_of, "estate", with_today=year == site.as_of.year),
-                      "year": year, "establishment": None, "spans": ()},
-                     depends_on=frozenset(e.plan_key for e in in_year))
+
+    def estate() -> dict:
+        return {**common, "view": arrange(events_of(site.content.plans), site.as_of, "estate", recent=RECENT,
+                                          upcoming=UPCOMING), "year": None, "establishment": None, "spans": ()}
+
+    def in_year(year: int, plans: list[Plan]) -> Callable[[], dict]:
+        return lambda: {**common, "view": arrange([e for e in events_of(plans) if e.date.year == year], site.as_of,
+                                                  "estate", with_today=year == site.as_of.year),
+                        "year": year, "establishment": None, "spans": ()}
+
+    def of_prison(establishment: Establishment) -> Callable[[], dict]:
+        return lambda: {**common, "view": arrange(events_of(establishment.plans), site.as_of, "establishment"),
+                        "year": None, "establishment": establishment, "spans": spans(site, establishment)}
+
+    yield Output(urls.timeline(), "layouts/timeline.html", estate)
+    for year in all_years:
+        plans = [p for p in site.content.plans if year in years_of[p.key]]
+        yield Output(urls.timeline_year(year), "layouts/timeline.html", in_year(year, plans),
+                     depends_on=frozenset(p.key for p in plans), also=all_years)
     for establishment in site.content.establishments:
         yield Output(urls.establishment_timeline(establishment.slug), "layouts/timeline.html",
-                     {**common, "view": for_establishment(site, establishment), "year": None,
-                      "establishment": establishment, "spans": spans(site, establishment)},
-                     depends_on=frozenset(p.key for p in establishment.plans))
+                     of_prison(establishment), depends_on=frozenset(p.key for p in establishment.plans),
+                     also=all_years)
 
 
 def _count(n: int, word: str) -> str:

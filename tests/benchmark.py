@@ -1,5 +1,10 @@
-"""Build benchmark (not a test): full build of N synthetic plans from cold and with a warm parse cache,
-one changed plan rebuilt as `serve` does, peak memory, pages and bytes. Without the search index.
+"""Build benchmark (not a test), without the search index, for N synthetic plans:
+
+- cold: no caches at all (.cache/ and site/ deleted);
+- warm: parsed plans cached, every file rendered again (.cache/rendered/ deleted);
+- unchanged: both caches warm and nothing changed, so every file is reused (generator.reuse);
+- one-file rebuild: one plan edited under `serve`, and how many files that re-rendered;
+- peak memory, pages and bytes.
 
     python tests/benchmark.py            # N = 1,000 (and the real content)
     python tests/benchmark.py 1000 10000 # several sizes
@@ -22,26 +27,25 @@ HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 23)
 
 CHILD = r"""
-import datetime as dt, json, resource, sys, time
+import datetime as dt, json, resource, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, {here!r})
 from generator.project import Project
 mode, root = sys.argv[1], Path(sys.argv[2])
 project = Project(root)
+if mode == "cold":
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+if mode == "warm":  # parsed plans cached, every file rendered again
+    shutil.rmtree(root / ".cache" / "rendered", ignore_errors=True)
 started = time.perf_counter()
-if mode in ("cold", "warm"):
+if mode in ("cold", "warm", "unchanged"):
     from generator.build import build
-    from generator.cache import ParseCache
-    import generator.loader as loader
-    cache = ParseCache(root / ".cache" / "parsed") if mode == "warm" else None
-    original = loader.load
-    loader.load = lambda p, c=None: original(p, cache)
-    import generator.build as b
-    b.load = loader.load
     result = build(project, root / "site", dt.date(2026, 11, 23), search=False)
     seconds = time.perf_counter() - started
     files = [p for p in (root / "site").rglob("*") if p.is_file()]
-    out = {{"seconds": seconds, "pages": result.pages, "bytes": sum(p.stat().st_size for p in files)}}
+    out = {{"seconds": seconds, "pages": result.pages, "rendered": result.rendered,
+            "bytes": sum(p.stat().st_size for p in files)}}
 else:
     from generator.cache import ParseCache
     from generator.serve import LiveSite
@@ -49,7 +53,9 @@ else:
     live.full_build()
     plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
     plan.write_text(plan.read_text().replace("text: ", "text: Changed ", 1))
-    written, seconds = live.rebuild()
+    started = time.perf_counter()
+    written, _ = live.rebuild()
+    seconds = time.perf_counter() - started
     assert not live.errors, live.errors
     out = {{"seconds": seconds, "written": written}}
 # The largest process: the build itself or one of the worker processes it forks (they share the
@@ -76,10 +82,11 @@ def bench(count: int | None) -> dict:
             from synthetic import write_project
             write_project(folder, count)
         cold = measure("cold", folder)
-        measure("warm", folder)  # fills the cache
         warm = measure("warm", folder)
+        unchanged = measure("unchanged", folder)
         one = measure("one", folder)
-        return {"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"], "one": one["seconds"],
+        return {"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
+                "unchanged": unchanged["seconds"], "one": one["seconds"], "one_files": one["written"],
                 "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -88,10 +95,11 @@ def bench(count: int | None) -> dict:
 def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [1000]
     rows = [bench(None)] + [bench(n) for n in sizes]
-    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'one-file rebuild s':>19} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
+    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one-file rebuild s':>19} "
+          f"{'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
     for r in rows:
-        print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['one']:>19.3f} {r['rss']:>12.0f} {r['pages']:>7} "
-              f"{r['bytes'] / 1e6:>8.1f}")
+        print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['unchanged']:>12.2f} "
+              f"{r['one']:>12.3f} ({r['one_files']:>4}) {r['rss']:>12.0f} {r['pages']:>7} {r['bytes'] / 1e6:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ def test_concerns_index_splits_into_linked_pages_below_the_size_limit(make_proje
     plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 9)]
     project = make_project(plans=plans)
     site = prepare(project, AS_OF, search=False)
-    limit = 6_000
+    limit = 5_500
     outputs = list(concerns_index_outputs(site, page_bytes=limit))
     folder = tmp_path / "out"
     write_outputs(site, outputs, folder)

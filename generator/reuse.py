@@ -1,0 +1,130 @@
+"""Reusing unchanged outputs: each output gets a key naming everything it is made from, and a file
+whose key is the same as when it was last written is linked from the previous site, not rendered.
+
+An output's key covers: this package's code, the templates and assets, every content file that is
+not a plan (settings, pages, owners, establishments), the site's shape (which plans and prisons
+exist), the as-of date, the base URL, the output's path, and the digests of the plans it declares in
+`depends_on` (all plans when None) and the values it names in `also`. A plan added or removed changes the shape, so every output is
+made again; a plan edited changes only the outputs that depend on it, and an output that stops or
+starts depending on a plan changes key too. Nothing is reused on a key that merely looks alike.
+
+The keys of the last build live in .cache/rendered/ (safe to delete: the next build renders
+everything); a file is reused only while its size and modification time are as that build left it,
+so a hand-edited site is never copied forward.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .cache import _code_version
+
+if TYPE_CHECKING:
+    from .build import Output, SiteBuild
+
+MANIFEST_VERSION = 1
+
+
+def _digest_files(digest, folder: Path, skip: Path | None = None) -> None:
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_file() and (skip is None or not path.is_relative_to(skip)):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def fingerprint(site: SiteBuild) -> str:
+    """What every output shares: a change here makes every output again."""
+    digest = hashlib.sha256()
+    digest.update(f"{MANIFEST_VERSION}\0{_code_version()}\0{site.as_of.isoformat()}\0{site.base_url}\0"
+                  f"{site.search}\0".encode())
+    project = site.project
+    _digest_files(digest, project.templates_dir)
+    digest.update(b"\0assets\0")
+    _digest_files(digest, project.assets_dir)
+    digest.update(b"\0content\0")
+    _digest_files(digest, project.content_dir, skip=project.plans_dir)
+    shape = [(e.slug, e.name, [p.month_key for p in e.plans]) for e in site.content.establishments]
+    digest.update(json.dumps(shape, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def output_keys(site: SiteBuild, outputs: Iterable[Output], shared: str | None = None) -> dict[str, str]:
+    """file -> key for every output (`shared`: the site's fingerprint, when already worked out)."""
+    shared = shared or fingerprint(site)
+    plan_digest = {plan.key: plan.digest or _plan_digest(plan) for plan in site.content.plans}
+    every = hashlib.sha256("".join(f"{k[0]}/{k[1]}={d}\n" for k, d in sorted(plan_digest.items())).encode()).hexdigest()
+    keys = {}
+    for output in outputs:
+        digest = hashlib.sha256(f"{shared}\0{output.path}\0{output.also!r}\0".encode())
+        if output.depends_on is None:
+            digest.update(every.encode())
+        else:
+            digest.update("".join(f"{k[0]}/{k[1]}={plan_digest.get(k, '-')}\n"
+                                  for k in sorted(output.depends_on)).encode())
+        keys[output.file] = digest.hexdigest()
+    return keys
+
+
+def _plan_digest(plan) -> str:
+    """For plans made without the loader (tests): a digest of the whole object's text."""
+    return hashlib.sha256(repr(plan).encode() + plan.path.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the last build wrote: file -> (key, size, mtime_ns)."""
+    path: Path
+    files: dict[str, tuple[str, int, int]]
+
+    @classmethod
+    def read(cls, project_root: Path, output_dir: Path) -> "Manifest":
+        name = hashlib.sha256(str(output_dir.resolve()).encode()).hexdigest()[:16] + ".json"
+        path = project_root / ".cache" / "rendered" / name
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            files = {f: tuple(v) for f, v in data["files"].items()} if data.get("version") == MANIFEST_VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            files = {}
+        return cls(path, files)
+
+    def reusable(self, output_dir: Path, file: str, key: str) -> Path | None:
+        """The previous site's file when it was made from the same inputs and is untouched since."""
+        found = self.files.get(file)
+        if found is None or found[0] != key:
+            return None
+        path = output_dir / file
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return path if (stat.st_size, stat.st_mtime_ns) == (found[1], found[2]) else None
+
+    def write(self, folder: Path, keys: dict[str, str]) -> None:
+        """Record the keys of the files now in `folder` (never fails a build: the cache is optional)."""
+        files = {}
+        for file, key in keys.items():
+            try:
+                stat = (folder / file).stat()
+            except OSError:
+                continue
+            files[file] = (key, stat.st_size, stat.st_mtime_ns)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "files": files}, sort_keys=True),
+                                 encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link when the file system allows (no bytes copied), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
