@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import urls
+from .cache import ParseCache
 from .loader import load
 from .model import Content
 from .problems import ContentError, Problem
@@ -91,6 +92,9 @@ class SiteBuild:
     search: bool
     indexes: Any  # generator.indexes.Indexes
     files: WrittenFiles = field(default_factory=WrittenFiles, compare=False)
+    # Work kept between builds by a long-running caller (serve), under keys naming their inputs:
+    # statuses and timeline events per plan digest, HTML fragments of listing pages. None in a build.
+    kept: dict | None = field(default=None, compare=False, repr=False)
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
@@ -113,13 +117,13 @@ class BuildResult:
 
 
 def prepare(project: Project, as_of: dt.date, base_url: str | None = None, search: bool = True,
-            content: Content | None = None) -> SiteBuild:
+            content: Content | None = None, kept: dict | None = None) -> SiteBuild:
     """Phase one: load and check all content (raises ContentError) and derive the indexes."""
     from .indexes import Indexes
     content = content or load(project).content
     return SiteBuild(project=project, content=content, as_of=as_of,
                      base_url=base_url or content.settings.base_url, search=search,
-                     indexes=Indexes.build(content, as_of))
+                     indexes=Indexes.build(content, as_of, kept), kept=kept)
 
 
 def collect(site: SiteBuild) -> list[Output]:
@@ -246,13 +250,16 @@ def copy_assets(site: SiteBuild, folder: Path) -> int:
 
 
 def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | None = None, search: bool = True,
-          progress: Callable[[str], None] | None = None, strict: bool = False, cache: bool = True) -> BuildResult:
+          progress: Callable[[str], None] | None = None, strict: bool = False, cache: bool = True,
+          parse_cache: ParseCache | None = None) -> BuildResult:
     """Build the whole site into `output_dir`, atomically. Raises ContentError (with `strict`, for
     warnings too), TemplateProblem. With `cache`, parsed plans are kept in .cache/parsed/ and files
-    whose inputs have not changed since the last build are reused from it (.cache/rendered/)."""
-    from .cache import ParseCache
+    whose inputs have not changed since the last build are reused from it (.cache/rendered/);
+    `parse_cache` lets a long-running caller (serve) keep parsed plans in memory between builds."""
     started = time.perf_counter()
-    loaded = load(project, ParseCache(project.root / ".cache" / "parsed") if cache else None)
+    if cache and parse_cache is None:
+        parse_cache = ParseCache(project.root / ".cache" / "parsed")
+    loaded = load(project, parse_cache if cache else None)
     if strict and loaded.warnings:
         raise ContentError([dataclasses.replace(p, severity="error") for p in loaded.warnings])
     site = prepare(project, as_of, base_url, search, loaded.content)

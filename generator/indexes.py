@@ -74,9 +74,18 @@ class Indexes:
     related: dict[tuple[str, str, int], tuple] = field(default_factory=dict)  # filled by generator.links
 
     @classmethod
-    def build(cls, content: Content, as_of: dt.date) -> "Indexes":
-        statuses = {(p.slug, p.month_key, c.number, a.index): status_of(a, as_of)
-                    for p in content.plans for c in p.concerns for a in c.actions}
+    def build(cls, content: Content, as_of: dt.date, kept: dict | None = None) -> "Indexes":
+        """`kept` (serve): statuses worked out by earlier builds, per plan digest and date."""
+        statuses = {}
+        for p in content.plans:
+            memo = ("statuses", p.key, p.digest, as_of) if kept is not None and p.digest else None
+            found = kept.get(memo) if memo else None
+            if found is None:
+                found = {(p.slug, p.month_key, c.number, a.index): status_of(a, as_of)
+                         for c in p.concerns for a in c.actions}
+                if memo:
+                    kept[memo] = found
+            statuses.update(found)
         neighbours = {}
         for establishment in content.establishments:
             oldest_first = establishment.plans[::-1]

@@ -7,10 +7,12 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import timeline, urls
 from .data import plan_downloads
@@ -33,7 +35,8 @@ class TemplateProblem(Exception):
         return f"{where}: template error: {self.message} — fix the template; the site was not changed"
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, kept: dict | None = None) -> jinja2.Environment:
+    """The environment; `kept` (serve) keeps the HTML of `fragment(...)` calls between renders."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True, default=True),
@@ -44,8 +47,25 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.globals["fragment"] = jinja2.pass_context(partial(fragment, kept))
     env.globals.update(urls=urls, timeline=timeline, status_of=status_of, plan_downloads=plan_downloads, THEMES=THEMES, KINDS=KINDS, STATUS_KEYS=STATUS_KEYS)
     return env
+
+
+def fragment(kept: dict | None, context, name: str, key: tuple, **variables: Any) -> Markup:
+    """`{{ fragment("partials/x.html", key, plan=plan) }}`: the partial rendered with the page's
+    variables and these. With a store (serve), its HTML is kept for (partial, page, key), so a listing
+    page that changes in one plan re-renders that plan's part only. The key must name everything the
+    part shows beyond the page and the site-wide inputs (a change to those empties the store)."""
+    whole_key = ("fragment", name, context["page_path"], key)
+    if kept is not None:
+        found = kept.get(whole_key)
+        if found is not None:
+            return found
+    html = Markup(context.environment.get_template(name).render({**context.get_all(), **variables}))
+    if kept is not None:
+        kept[whole_key] = html
+    return html
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], templates_dir: Path) -> str:

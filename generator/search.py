@@ -197,7 +197,7 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
     larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
     whatever the template looks like; a small site takes one render, a large one a few."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
-    env = make_environment(site.project.templates_dir)
+    env = make_environment(site.project.templates_dir, site.kept)
 
     def size_of(page: IndexPage, pages: tuple[IndexPage, ...]) -> int:
         return len(render_output(site, _index_output(page, pages, totals), env))

@@ -18,7 +18,9 @@ import time
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
+from . import urls
 from .build import SiteBuild, build, collect, copy_assets, prepare, render_output
 from .cache import ParseCache
 from .loader import load
@@ -26,6 +28,9 @@ from .problems import ContentError
 from .project import Project
 from .render import TemplateProblem, make_environment
 from .reuse import Manifest, fingerprint, output_keys
+
+
+MAX_KEPT = 200_000  # a bound on memory: past it the store starts again empty
 
 
 @dataclass
@@ -39,12 +44,16 @@ class LiveSite:
     site: SiteBuild | None = None
     keys: dict[str, str] = field(default_factory=dict)  # file -> key of what is being served
     fingerprint: str = ""  # generator.reuse.fingerprint of the site being served
+    # Work kept between rebuilds (SiteBuild.kept): statuses and timeline events per plan digest, HTML
+    # fragments of listing pages; emptied when anything site-wide changes, since keys name only plans.
+    kept: dict = field(default_factory=dict)
+    env: Any = None  # the Jinja environment, kept while the templates are unchanged
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def full_build(self) -> None:
         result = build(self.project, self.output_dir, self.as_of or dt.date.today(), base_url=self.base_url,
-                       search=False)
+                       search=False, parse_cache=self.cache)
         self.site, self.keys, self.fingerprint = result.site, result.keys, fingerprint(result.site)
 
     def rebuild(self) -> tuple[int, float]:
@@ -62,18 +71,28 @@ class LiveSite:
                 written = 0
         return written, time.perf_counter() - started
 
-    def _rebuild(self) -> int:
+    def _prepare(self) -> tuple[SiteBuild, str]:
+        """Load and index the content, keeping work between rebuilds unless something site-wide changed."""
         content = load(self.project, self.cache).content
-        site = prepare(self.project, self.as_of or dt.date.today(), self.base_url, search=False, content=content)
-        outputs = collect(site)
+        site = prepare(self.project, self.as_of or dt.date.today(), self.base_url, search=False, content=content,
+                       kept=self.kept)
         shared = fingerprint(site)
-        keys = output_keys(site, outputs, shared)
+        if shared != self.fingerprint or len(self.kept) > MAX_KEPT:
+            self.kept.clear()
+            self.env = None
+        if self.env is None:
+            self.env = make_environment(self.project.templates_dir, self.kept)
         site.files.folder = self.output_dir
-        env = make_environment(self.project.templates_dir)
+        return site, shared
+
+    def _rebuild(self) -> int:
+        site, shared = self._prepare()
+        outputs = collect(site)
+        keys = output_keys(site, outputs, shared)
         changed = [o for o in outputs if self.keys.get(o.file) != keys[o.file]]
         for stage in sorted({o.stage for o in changed}):  # render everything first: an error writes nothing
             for output in (o for o in changed if o.stage == stage):
-                site.files.pending[output.file] = render_output(site, output, env)
+                site.files.pending[output.file] = render_output(site, output, self.env)
         for file, data in site.files.pending.items():
             _write_if_changed(self.output_dir / file, data)
         site.files.pending.clear()
@@ -84,6 +103,21 @@ class LiveSite:
         self.site, self.keys, self.fingerprint = site, keys, shared
         Manifest.read(self.project.root, self.output_dir).write(self.output_dir, keys)  # for the next build
         return len(changed)
+
+    def warm_up(self) -> None:
+        """Fill what is kept between rebuilds (statuses, timeline events, listing fragments) by
+        rendering the site-wide listings once in memory, so the first change after starting is as
+        quick as later ones (the initial build renders in worker processes, which keep nothing)."""
+        with self.lock:
+            try:
+                site, _ = self._prepare()
+                env = self.env
+                for output in collect(site):
+                    source = env.loader.get_source(env, output.template)[0] if output.template else ""
+                    if "fragment(" in source or output.path == urls.timeline():
+                        render_output(site, output, env)
+            except (ContentError, TemplateProblem):
+                pass  # the next rebuild reports it
 
     def start_search_indexing(self) -> None:
         """Pagefind in the background: the search index may lag behind the pages, never the reverse."""

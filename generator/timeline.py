@@ -265,13 +265,16 @@ def timeline_outputs(site) -> Iterator:
     in; the events themselves are made only for the pages rendered (once per plan and process)."""
     from .build import Output  # build imports render, which imports this module
     statuses = site.indexes.statuses
-    made: dict[tuple[str, str], list[TimelineEvent]] = {}
+    made: dict = site.kept if site.kept is not None else {}  # serve keeps them between rebuilds
 
     def events_of(plans: Iterable[Plan]) -> tuple[TimelineEvent, ...]:
+        found = []
         for plan in plans:
-            if plan.key not in made:
-                made[plan.key] = plan_events(plan, statuses)
-        return tuple(sorted((e for p in plans for e in made[p.key]), key=lambda e: e.sort_key))
+            memo = ("events", plan.key, plan.digest, site.as_of)
+            if memo not in made:
+                made[memo] = plan_events(plan, statuses)
+            found += made[memo]
+        return tuple(sorted(found, key=lambda e: e.sort_key))
 
     years_of = {p.key: event_years(p, statuses) for p in site.content.plans}
     all_years = tuple(sorted(set().union(*years_of.values()))) if years_of else ()

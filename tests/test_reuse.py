@@ -107,3 +107,30 @@ def test_deleting_the_cache_only_costs_time(project):
     shutil.rmtree(project.root / ".cache")
     result = build(project, project.root / "site", AS_OF, search=False)
     assert result.rendered == len(result.keys)
+
+
+def test_serve_rebuilds_give_the_site_a_fresh_build_gives(project):
+    """serve keeps statuses, timeline events and listing fragments between rebuilds: after each
+    change its site is still exactly what a build from nothing makes."""
+    from generator.cache import ParseCache
+    from generator.serve import LiveSite
+
+    base = "http://127.0.0.1:8000/"
+    live = LiveSite(project, project.root / "served", AS_OF, base, ParseCache(project.root / ".cache" / "parsed"))
+    live.full_build()
+    live.warm_up()
+    changes = [
+        ("hmp-littlehey/2023-09.yaml", "text: ", "text: Edited. "),
+        ("hmp-littlehey/2023-09.yaml", "theme: respect", "theme: safety"),
+        ("hmp-leicester/2023-02.yaml", "owner: ", "owner: Deputy Governor and "),
+        ("hmp-leicester/2025-08.yaml", "target: ", "target: December 2031 "),
+    ]
+    for number, (plan, old, new) in enumerate(changes):
+        edit(project, plan, old, new)
+        written, _ = live.rebuild()
+        assert not live.errors and written > 0
+        fresh = build(project, project.root.parent / f"fresh-{number}", AS_OF, base_url=base, search=False,
+                      cache=False)
+        served, expected = tree(project.root / "served"), tree(fresh.output_dir)
+        assert served.keys() == expected.keys()
+        assert [f for f in served if served[f] != expected[f]] == [], plan

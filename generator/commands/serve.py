@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 from pathlib import Path
 
 from ..cache import ParseCache
@@ -32,6 +33,7 @@ def run(project: Project, host: str = "127.0.0.1", port: int = 8000, output: Pat
     except TemplateProblem as problem:
         print(problem.format(), file=sys.stderr)
         return 1
+    threading.Thread(target=live.warm_up, daemon=True).start()  # quick first rebuild; pages already served
     if search:
         live.start_search_indexing()
     try:
