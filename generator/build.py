@@ -95,6 +95,7 @@ class SiteBuild:
     # Work kept between builds by a long-running caller (serve), under keys naming their inputs:
     # statuses and timeline events per plan digest, HTML fragments of listing pages. None in a build.
     kept: dict | None = field(default=None, compare=False, repr=False)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # the same, for this build only
 
     def absolute(self, path: str) -> str:
         return self.base_url + path

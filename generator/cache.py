@@ -46,13 +46,17 @@ class ParseCache:
         return value
 
     def put(self, key: str, value: Any) -> None:
+        self.put_pickled(key, value, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, key: str, value: Any, data: bytes) -> None:
+        """Keep `value`, given with its pickled bytes (a worker process already made them)."""
         self.memory[key] = value
         path = self.folder / key[:2] / key
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent)
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(data)
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower

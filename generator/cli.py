@@ -74,11 +74,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("build", help="build the website into site/",
                             description="Check all content, then render the whole site into a temporary folder "
-                                        "that replaces the output folder only when complete.")
+                                        "that replaces the output folder only when complete. Files whose inputs "
+                                        "are unchanged since the last build are reused (.cache/, safe to delete).")
     _add_project(p)
     p.add_argument("-o", "--output", type=Path, default=None, metavar="DIR", help="output folder (default: site/ in the project)")
     p.add_argument("--format", choices=("text", "github"), default="text", help="how to print content problems")
     p.add_argument("--quiet", action="store_true", help="print only problems and the summary line")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse every plan and render every file again, ignoring and not updating .cache/ "
+                        "(the cache never serves stale files; this only costs time)")
     _add_site_options(p)
 
     p = commands.add_parser("serve", help="build, serve on localhost and rebuild on every change",
@@ -108,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .commands import build
             return build.run(project, output=args.output, as_of=as_of, base_url=args.base_url,
-                             search=not args.no_search, strict=args.strict, fmt=args.format, quiet=args.quiet)
+                             search=not args.no_search, strict=args.strict, fmt=args.format, quiet=args.quiet,
+                             cache=not args.no_cache)
         from .commands import serve
         return serve.run(project, host=args.host, port=args.port, output=args.output, as_of=args.as_of,
                          base_url=args.base_url, search=not args.no_search, strict=args.strict)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import urls
 from .model import THEMES, Action, Concern, Content, Establishment, Plan
 from .status import STATUS_KEYS, Status, status_of
 
 
-@dataclass(frozen=True, slots=True)
-class ActionEntry:
-    """An action with where it sits: what owner and theme pages list."""
+class ActionEntry(NamedTuple):
+    """An action with where it sits: what owner pages list (a tuple: there are one per action)."""
     plan: Plan
     concern: Concern
     action: Action

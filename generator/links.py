@@ -68,9 +68,10 @@ def similarity_scores(content: Content, minimum: float | None = None
                  for p in content.plans for c in p.concerns}
     frequency = Counter(term for bag in documents.values() for term in bag)
     total = len(documents) or 1
+    idf = {t: math.log((1 + total) / (1 + n)) for t, n in frequency.items()}
     vectors = {}
     for key, bag in documents.items():
-        vector = {t: n * math.log((1 + total) / (1 + frequency[t])) for t, n in bag.items()}
+        vector = {t: n * idf[t] for t, n in bag.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         vectors[key] = {t: v / norm for t, v in vector.items()}
     scores = {}

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -88,23 +89,29 @@ PARALLEL_FROM = 64  # plan files; parsing YAML is the slow part of loading, so u
 
 def _read_plans(paths: list[Path], project: Project, cache: ParseCache | None):
     displays = [project.display(p) for p in paths]
-    if cache is not None:  # cache misses are parsed in parallel below, hits cost nothing
-        found = [cache.get(cache.key(_bytes(p) + b"\0" + str(p).encode(), d)) for p, d in zip(paths, displays)]
-    else:
-        found = [None] * len(paths)
-    missing = [i for i, item in enumerate(found) if item is None]
+    keys = [cache.key(_bytes(p) + b"\0" + str(p).encode(), d) for p, d in zip(paths, displays)] if cache else []
+    found = [cache.get(key) for key in keys] if cache is not None else [None] * len(paths)
+    missing = [i for i, item in enumerate(found) if item is None]  # parsed in parallel; hits cost nothing
     workers = min(os.cpu_count() or 1, 4)
     if len(missing) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # A worker sends its result pickled once: the same bytes are unpickled here and stored in the cache.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(read_plan, [paths[i] for i in missing], [displays[i] for i in missing],
-                                    chunksize=16))
+            pickled = pool.map(_read_plan_pickled, [paths[i] for i in missing], [displays[i] for i in missing],
+                               chunksize=16)
+            for i, data in zip(missing, pickled):  # as they arrive, so the bytes are not all held at once
+                found[i] = pickle.loads(data)
+                if cache is not None:
+                    cache.put_pickled(keys[i], found[i], data)
     else:
-        results = [read_plan(paths[i], displays[i]) for i in missing]
-    for i, result in zip(missing, results):
-        found[i] = result
-        if cache is not None:
-            cache.put(cache.key(_bytes(paths[i]) + b"\0" + str(paths[i]).encode(), displays[i]), result)
+        for i in missing:
+            found[i] = read_plan(paths[i], displays[i])
+            if cache is not None:
+                cache.put(keys[i], found[i])
     return found
+
+
+def _read_plan_pickled(path: Path, display: str) -> bytes:
+    return pickle.dumps(read_plan(path, display), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _bytes(path: Path) -> bytes:

@@ -228,16 +228,33 @@ def years(events: Iterable[TimelineEvent]) -> tuple[tuple[int, int], ...]:
 
 
 # --- views for pages and partials (called from templates through the `timeline` global) ------------
+MEMO_PLANS = 2_000  # plans whose events one build process keeps at a time
+
+
+def events_of(site, plans: Iterable[Plan]) -> tuple[TimelineEvent, ...]:
+    """Every event of these plans, in timeline order; each plan's events are made once per build
+    (plan, prison and year pages all show them) or, under serve, once per version of the plan."""
+    made = site.kept if site.kept is not None else site.memo
+    found = []
+    for plan in plans:
+        key = ("events", plan.key, plan.digest, site.as_of)
+        if key not in made:
+            if made is site.memo and len(made) >= MEMO_PLANS:
+                made.clear()  # a bound on a build's memory: events are quick to make again
+            made[key] = plan_events(plan, site.indexes.statuses)
+        found += made[key]
+    return tuple(sorted(found, key=lambda e: e.sort_key))
+
+
 def for_plan(site, plan: Plan) -> TimelineView:
     """The compact timeline at the top of a plan page; its own page needs no link to itself."""
-    events = [replace(e, links=()) if e.kind in PLAN_KINDS else e
-              for e in collect([plan], site.indexes.statuses)]
+    events = [replace(e, links=()) if e.kind in PLAN_KINDS else e for e in events_of(site, [plan])]
     return arrange(events, site.as_of, "plan")
 
 
 def for_establishment(site, establishment: Establishment, recent: int | None = None,
                       upcoming: int | None = None) -> TimelineView:
-    return arrange(collect(establishment.plans, site.indexes.statuses), site.as_of, "establishment",
+    return arrange(events_of(site, establishment.plans), site.as_of, "establishment",
                    recent=recent, upcoming=upcoming)
 
 
@@ -265,32 +282,21 @@ def timeline_outputs(site) -> Iterator:
     in; the events themselves are made only for the pages rendered (once per plan and process)."""
     from .build import Output  # build imports render, which imports this module
     statuses = site.indexes.statuses
-    made: dict = site.kept if site.kept is not None else {}  # serve keeps them between rebuilds
-
-    def events_of(plans: Iterable[Plan]) -> tuple[TimelineEvent, ...]:
-        found = []
-        for plan in plans:
-            memo = ("events", plan.key, plan.digest, site.as_of)
-            if memo not in made:
-                made[memo] = plan_events(plan, statuses)
-            found += made[memo]
-        return tuple(sorted(found, key=lambda e: e.sort_key))
-
     years_of = {p.key: event_years(p, statuses) for p in site.content.plans}
     all_years = tuple(sorted(set().union(*years_of.values()))) if years_of else ()
     common = {"years": all_years, "establishments": site.content.establishments}
 
     def estate() -> dict:
-        return {**common, "view": arrange(events_of(site.content.plans), site.as_of, "estate", recent=RECENT,
+        return {**common, "view": arrange(events_of(site, site.content.plans), site.as_of, "estate", recent=RECENT,
                                           upcoming=UPCOMING), "year": None, "establishment": None, "spans": ()}
 
     def in_year(year: int, plans: list[Plan]) -> Callable[[], dict]:
-        return lambda: {**common, "view": arrange([e for e in events_of(plans) if e.date.year == year], site.as_of,
+        return lambda: {**common, "view": arrange([e for e in events_of(site, plans) if e.date.year == year], site.as_of,
                                                   "estate", with_today=year == site.as_of.year),
                         "year": year, "establishment": None, "spans": ()}
 
     def of_prison(establishment: Establishment) -> Callable[[], dict]:
-        return lambda: {**common, "view": arrange(events_of(establishment.plans), site.as_of, "establishment"),
+        return lambda: {**common, "view": arrange(events_of(site, establishment.plans), site.as_of, "establishment"),
                         "year": None, "establishment": establishment, "spans": spans(site, establishment)}
 
     yield Output(urls.timeline(), "layouts/timeline.html", estate)

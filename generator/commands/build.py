@@ -29,7 +29,7 @@ def unsafe_output(project: Project, output: Path) -> str | None:
 
 def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | None = None, search: bool = True,
         strict: bool = False, fmt: str = "text", quiet: bool = False, out: TextIO | None = None,
-        err: TextIO | None = None) -> int:
+        err: TextIO | None = None, cache: bool = True) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     output = output or project.root / "site"
     unsafe = unsafe_output(project, output)
@@ -38,7 +38,8 @@ def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | N
         return 2
     progress = None if quiet else (lambda message: print(f"  {message}", file=err, flush=True))
     try:
-        result = build(project, output, as_of, base_url=base_url, search=search, progress=progress, strict=strict)
+        result = build(project, output, as_of, base_url=base_url, search=search, progress=progress, strict=strict,
+                       cache=cache)
     except ContentError as error:
         return report_content_error(error, fmt, err, "the site was not changed")
     except TemplateProblem as problem:
@@ -48,6 +49,8 @@ def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | N
         print(f"{error}", file=err)
         return 1
     print_problems(result.warnings, fmt, err)
-    print(f"built {result.pages} pages ({result.files} files) into {project.display(result.output_dir)} "
-          f"in {result.seconds:.2f} s, status as of {as_of.isoformat()}", file=out)
+    reused = len(result.keys) - result.rendered
+    print(f"built {result.pages} pages ({result.files} files{f', {reused} unchanged' if reused else ''}) into "
+          f"{project.display(result.output_dir)} in {result.seconds:.2f} s, status as of {as_of.isoformat()}",
+          file=out)
     return 0
