@@ -2,8 +2,10 @@
 folder that replaces the output folder only when complete (a failed build leaves the old site).
 
 Each output file is described first by an `Output` (path, how to make it, what it depends on), so
-the whole site is known before anything is written, a path written twice is refused, and `serve`
-can re-render only the outputs a change affects.
+the whole site is known before anything is written, a path written twice is refused, and a file
+whose inputs are unchanged since the last build is reused instead of rendered (generator.reuse);
+`serve` re-renders only the outputs a change affects the same way. Outputs are written by stage, so
+pages can show the sizes of data files written before them.
 """
 from __future__ import annotations
 
@@ -255,7 +257,8 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
           parse_cache: ParseCache | None = None) -> BuildResult:
     """Build the whole site into `output_dir`, atomically. Raises ContentError (with `strict`, for
     warnings too), TemplateProblem. With `cache`, parsed plans are kept in .cache/parsed/ and files
-    whose inputs have not changed since the last build are reused from it (.cache/rendered/);
+    whose inputs have not changed since the last build are reused from it (.cache/rendered/ records
+    what each file was made from); without, everything is parsed and rendered again;
     `parse_cache` lets a long-running caller (serve) keep parsed plans in memory between builds."""
     started = time.perf_counter()
     if cache and parse_cache is None:
@@ -281,8 +284,7 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
                 progress("indexing for search (Pagefind)")
             files += index_site(staging)
         os.chmod(staging, 0o755)
-        if cache:
-            manifest.write(staging, keys)  # stats survive the rename below
+        manifest.write(staging, keys)  # what this site was made from (stats survive the rename below)
         swap_into_place(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -81,8 +81,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "github"), default="text", help="how to print content problems")
     p.add_argument("--quiet", action="store_true", help="print only problems and the summary line")
     p.add_argument("--no-cache", action="store_true",
-                   help="parse every plan and render every file again, ignoring and not updating .cache/ "
-                        "(the cache never serves stale files; this only costs time)")
+                   help="parse every plan and render every file again instead of reusing unchanged ones "
+                        "from .cache/ (the cache never serves stale files; this only costs time)")
     _add_site_options(p)
 
     p = commands.add_parser("serve", help="build, serve on localhost and rebuild on every change",

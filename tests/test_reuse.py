@@ -134,3 +134,13 @@ def test_serve_rebuilds_give_the_site_a_fresh_build_gives(project):
         served, expected = tree(project.root / "served"), tree(fresh.output_dir)
         assert served.keys() == expected.keys()
         assert [f for f in served if served[f] != expected[f]] == [], plan
+
+
+def test_build_no_cache_renders_everything_and_the_next_build_reuses_it(project, capsys):
+    from generator.cli import main
+
+    code = main(["build", "--project", str(project.root), "--no-cache", "--no-search", "--as-of", AS_OF.isoformat()])
+    assert code == 0
+    assert "unchanged" not in capsys.readouterr().out
+    code = main(["build", "--project", str(project.root), "--no-search", "--as-of", AS_OF.isoformat()])
+    assert code == 0 and "unchanged" in capsys.readouterr().out
