@@ -233,3 +233,20 @@ def test_the_real_content_builds_with_every_concern_searchable_and_listed(tmp_pa
             assert resolves(site, path, a.get("href")), a.get("href")
             listed.add(site_path(path, a.get("href")))
     assert listed == expected
+
+
+def test_index_page_sizes_come_from_one_render_or_none_when_the_headings_do_not_match(make_project):
+    from generator.search import _section_sizes
+
+    plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 4)]
+    site = prepare(make_project(plans=plans), AS_OF, search=False)
+    ordered = [p for e in site.content.establishments for p in e.plans]
+    prison_a, prison_b = b'<h2><a href="a/">A</a></h2>', b'<h2><a href="b/">B</a></h2>'
+    first, second, third = b'<h3><a href="a/1/">1</a></h3>xx', b'<h3><a href="b/1/">1</a></h3>y', \
+        b'<h3><a href="b/2/">2</a></h3>zz'
+    page = b"<main>" + prison_a + first + prison_b + second + third + b"</main>"
+    sizes = _section_sizes(page, ordered)
+    # each inspection: its own bytes, its prison's heading, and 3 bytes per link for a deeper page
+    assert sizes == {ordered[0].key: len(first) + len(prison_a) + 6, ordered[1].key: len(second) + len(prison_b) + 6,
+                     ordered[2].key: len(third) + len(prison_b) + 6}
+    assert _section_sizes(page.replace(b"<h3>", b"<h4>"), ordered) is None
