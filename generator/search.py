@@ -15,7 +15,10 @@ JavaScript and for crawlers, split into pages of about 200 KB.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import hashlib
 import html
+import json
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -53,12 +56,61 @@ def index_site(folder: Path) -> int:
             for number, record in enumerate(records_in(folder), 1):
                 (Path(documents) / f"{number:06d}.html").write_text(record.html, encoding="utf-8")
             _run(_write_index(Path(documents), folder / BUNDLE))
+        make_filters_deterministic(folder / BUNDLE)
     except SearchIndexError:
         raise
     except Exception as error:  # the Pagefind service reports its failures as plain exceptions
         raise SearchIndexError(f"Pagefind could not index the site: {error} — build with --no-search "
                                f"to skip the search index") from error
     return sum(1 for path in (folder / BUNDLE).rglob("*") if path.is_file())
+
+
+# Pagefind's files are gzip of this signature followed by CBOR.
+_SIGNATURE = b"pagefind_dcd"
+
+
+def make_filters_deterministic(bundle: Path) -> None:
+    """Pagefind 1.5.2 writes each filter's values, and the list of filters in its metadata file, in
+    hash-map order, which changes from run to run (so do the files' hash names). Rewrite them in
+    sorted order, named by their content, so the same site always gives the same bytes. Only the
+    order changes: every value, page list and other part of the index is kept as written."""
+    import cbor2
+
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language, about in entry["languages"].items():
+        meta_file = bundle / f"pagefind.{about['hash']}.pf_meta"
+        meta = _read_pagefind(meta_file)
+        filters = []
+        for name, old in meta[3]:
+            old_file = bundle / "filter" / f"{old}.pf_filter"
+            data = _read_pagefind(old_file)
+            data[1] = sorted(data[1], key=lambda value: value[0])
+            encoded = cbor2.dumps(data)
+            new = f"{language}_{hashlib.sha256(encoded).hexdigest()[:7]}"
+            old_file.unlink()
+            _write_pagefind(bundle / "filter" / f"{new}.pf_filter", encoded)
+            filters.append([name, new])
+        meta[3] = sorted(filters)
+        encoded = cbor2.dumps(meta)
+        about["hash"] = f"{language}_{hashlib.sha256(encoded).hexdigest()[:13]}"
+        meta_file.unlink()
+        _write_pagefind(bundle / f"pagefind.{about['hash']}.pf_meta", encoded)
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read_pagefind(path: Path):
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise SearchIndexError(f"{path}: not a Pagefind index file — a different Pagefind version? "
+                               "Install the pinned one (pip install -e .)")
+    return cbor2.loads(data[len(_SIGNATURE):])
+
+
+def _write_pagefind(path: Path, encoded: bytes) -> None:
+    path.write_bytes(gzip.compress(_SIGNATURE + encoded, compresslevel=9, mtime=0))
 
 
 def records_in(folder: Path) -> Iterator[Record]:

@@ -250,3 +250,20 @@ def test_index_page_sizes_come_from_one_render_or_none_when_the_headings_do_not_
     assert sizes == {ordered[0].key: len(first) + len(prison_a) + 6, ordered[1].key: len(second) + len(prison_b) + 6,
                      ordered[2].key: len(third) + len(prison_b) + 6}
     assert _section_sizes(page.replace(b"<h3>", b"<h4>"), ordered) is None
+
+
+def test_the_search_index_is_byte_identical_between_builds(make_project, tmp_path):
+    """Pagefind writes filters in hash-map order; the build rewrites them sorted (values unchanged)."""
+    project = make_project(plans=[plan_data(), plan_data("HMP Other", "2024-01-08"),
+                                  plan_data("HMP Third", "2022-05-09")])
+    sites = [build(project, tmp_path / name, AS_OF, cache=False).output_dir / "pagefind" for name in ("a", "b", "c")]
+    trees = [{p.relative_to(s).as_posix(): p.read_bytes() for p in sorted(s.rglob("*")) if p.is_file()} for s in sites]
+    assert trees[0] == trees[1] == trees[2]
+    entry = json.loads(trees[0]["pagefind-entry.json"])
+    (language,) = entry["languages"].values()
+    meta = gzip.decompress(trees[0][f"pagefind.{language['hash']}.pf_meta"])
+    assert meta.startswith(b"pagefind_dcd")
+    filters = [f for f in trees[0] if f.startswith("filter/")]
+    assert len(filters) == 5  # establishment, year, kind, theme, status
+    for name in filters:
+        assert name.removeprefix("filter/").removesuffix(".pf_filter").encode() in meta
