@@ -17,6 +17,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -222,8 +223,15 @@ def _json_bytes(data: dict) -> bytes:
 
 # --- records ------------------------------------------------------------------------------------
 def target_record(target: Target) -> dict:
-    return {"text": target.text.strip(), "kind": target.kind.value,
-            "month": target.month.strftime("%Y-%m") if target.kind is TargetKind.MONTH else None}
+    """Read-only: the same dict is shared by every use of an equal target (few distinct targets,
+    each written several times per action)."""
+    return _target_record(target.text, target.kind, target.month)
+
+
+@lru_cache(maxsize=4096)
+def _target_record(text: str, kind: TargetKind, month) -> dict:
+    return {"text": text.strip(), "kind": kind.value,
+            "month": month.strftime("%Y-%m") if kind is TargetKind.MONTH else None}
 
 
 def plan_record(plan: Plan, as_of, base_url: str) -> dict:
@@ -302,7 +310,11 @@ def action_rows(plan: Plan, as_of, base_url: str) -> Iterator[dict[str, str]]:
 # --- CSV that spreadsheets open safely ------------------------------------------------------------
 def safe_cell(value: str) -> str:
     """A cell a spreadsheet shows as text, never runs: formula-like text gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value[:1] in _FORMULA_FIRST else value
+
+
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
+_COLUMN_NAMES = tuple(c.name for c in CSV_COLUMNS)
 
 
 def csv_bytes(rows) -> bytes:
@@ -316,7 +328,7 @@ def csv_rows_bytes(rows) -> bytes:
     """Rows without the header, so a large file can be written a part at a time."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for row in rows:
-        writer.writerow([safe_cell(row[c.name]) for c in CSV_COLUMNS])
+    for row in rows:  # safe_cell, inline: this runs for every cell of every action
+        writer.writerow(["'" + v if v[:1] in _FORMULA_FIRST else v for v in map(row.__getitem__, _COLUMN_NAMES)])
     return buffer.getvalue().encode("utf-8")
 

@@ -33,7 +33,7 @@ def _parser() -> MarkdownIt:
 
 def render(text: str, resolve: Resolver | None = None) -> str:
     """Render Markdown to HTML; with `resolve`, concern references become links."""
-    if resolve is None or not REFERENCE.search(text):
+    if resolve is None or "concern" not in text.lower() or not REFERENCE.search(text):  # the cheap test first
         return _render_plain(text)
     return _MD.render(text, {"resolve": resolve})
 
