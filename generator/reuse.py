@@ -1,12 +1,13 @@
 """Reusing unchanged outputs: each output gets a key naming everything it is made from, and a file
 whose key is the same as when it was last written is linked from the previous site, not rendered.
 
-An output's key covers: this package's code, the templates and assets, every content file that is
-not a plan (settings, pages, owners, establishments), the site's shape (which plans and prisons
-exist), the as-of date, the base URL, the output's path, and the digests of the plans it declares in
-`depends_on` (all plans when None) and the values it names in `also`. A plan added or removed changes the shape, so every output is
-made again; a plan edited changes only the outputs that depend on it, and an output that stops or
-starts depending on a plan changes key too. Nothing is reused on a key that merely looks alike.
+An output's key covers: this package's code and the versions of the libraries that shape the
+output, the templates and assets, every content file that is not a plan (settings, pages, owners,
+establishments), the site's shape (which plans and prisons exist), the as-of date, the base URL, the
+output's path, the digests of the plans it declares in `depends_on` (all plans when None) and the
+values it names in `also`. A plan added or removed changes the shape, so every output is made again;
+a plan edited changes only the outputs that depend on it, and an output that stops or starts
+depending on a plan changes key too. Nothing is reused on a key that merely looks alike.
 
 The keys of the last build live in .cache/rendered/ (safe to delete: the next build renders
 everything); a file is reused only while its size and modification time are as that build left it,
@@ -19,6 +20,8 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -40,7 +43,7 @@ def fingerprint(site: SiteBuild) -> str:
     """What every output shares: a change here makes every output again."""
     digest = hashlib.sha256()
     digest.update(f"{MANIFEST_VERSION}\0{_code_version()}\0{site.as_of.isoformat()}\0{site.base_url}\0"
-                  f"{site.search}\0".encode())
+                  f"{site.search}\0{_library_versions()}\0".encode())
     project = site.project
     _digest_files(digest, project.templates_dir)
     digest.update(b"\0assets\0")
@@ -50,6 +53,18 @@ def fingerprint(site: SiteBuild) -> str:
     shape = [(e.slug, e.name, [p.month_key for p in e.plans]) for e in site.content.establishments]
     digest.update(json.dumps(shape, ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+@cache
+def _library_versions() -> str:
+    """The libraries that shape the output: an upgrade may change it, so it makes everything again."""
+    found = []
+    for name in ("jinja2", "markupsafe", "markdown-it-py", "pyyaml", "cbor2"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)
 
 
 def output_keys(site: SiteBuild, outputs: Iterable[Output], shared: str | None = None) -> dict[str, str]:
