@@ -1,4 +1,5 @@
-"""A cache of parsed plan files, keyed by the file's bytes (and this package's code), never by time.
+"""A cache of parsed plan files, keyed by the file's bytes (and this package's code and the versions
+of the libraries it uses), never by time.
 
 Parsing and validating YAML is the slowest part of loading; the cache keeps, for each file content
 seen, the model object and the problems found. A changed file has a new key, so stale data is never
@@ -11,6 +12,7 @@ import os
 import pickle
 import tempfile
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,21 @@ def _code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def _library_versions() -> str:
+    """The libraries that shape what is parsed and rendered: an upgrade makes everything again."""
+    found = []
+    for name in ("pyyaml", "fastjsonschema", "jsonschema", "jinja2", "markupsafe", "markdown-it-py", "cbor2"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)
+
+
 class ParseCache:
     def __init__(self, folder: Path):
-        self.folder = folder / _code_version()
+        self.folder = folder / hashlib.sha256(f"{_code_version()}\0{_library_versions()}".encode()).hexdigest()[:16]
         self.memory: dict[str, Any] = {}
 
     def key(self, data: bytes, display: str) -> str:

@@ -20,12 +20,10 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .cache import _code_version
+from .cache import _code_version, _library_versions
 
 if TYPE_CHECKING:
     from .build import Output, SiteBuild
@@ -53,18 +51,6 @@ def fingerprint(site: SiteBuild) -> str:
     shape = [(e.slug, e.name, [p.month_key for p in e.plans]) for e in site.content.establishments]
     digest.update(json.dumps(shape, ensure_ascii=False).encode())
     return digest.hexdigest()
-
-
-@cache
-def _library_versions() -> str:
-    """The libraries that shape the output: an upgrade may change it, so it makes everything again."""
-    found = []
-    for name in ("jinja2", "markupsafe", "markdown-it-py", "pyyaml", "cbor2"):
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=?")
-    return ",".join(found)
 
 
 def output_keys(site: SiteBuild, outputs: Iterable[Output], shared: str | None = None) -> dict[str, str]:
