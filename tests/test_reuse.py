@@ -89,6 +89,7 @@ def test_every_kind_of_change_gives_the_site_a_fresh_build_gives(project, change
         templates = project.root / "templates"
         shutil.copytree(REPO / "templates", templates)
         path = templates / "partials" / "footer.html"
+        assert "</p>" in path.read_text()
         path.write_text(path.read_text().replace("</p>", " Edited.</p>", 1))
     elif change == "as-of date":
         as_of = AS_OF + dt.timedelta(days=400)
