@@ -62,26 +62,30 @@ class WrittenFiles:
     pending: dict[str, bytes] = field(default_factory=dict)
 
     def read(self, path: str) -> bytes | None:
+        found = self._find(path)
+        if isinstance(found, Path):
+            return _or_none(found.read_bytes)
+        return found
+
+    def size(self, path: str) -> int | None:
+        found = self._find(path)
+        if isinstance(found, Path):
+            return _or_none(lambda: found.stat().st_size)
+        return None if found is None else len(found)
+
+    def _find(self, path: str) -> bytes | Path | None:
+        """The made bytes, else where the file is written, else None."""
         file = urls.output_file(path)
         if file in self.pending:
             return self.pending[file]
-        if self.folder is None:
-            return None
-        try:
-            return (self.folder / file).read_bytes()
-        except OSError:
-            return None
+        return None if self.folder is None else self.folder / file
 
-    def size(self, path: str) -> int | None:
-        file = urls.output_file(path)
-        if file in self.pending:
-            return len(self.pending[file])
-        if self.folder is None:
-            return None
-        try:
-            return (self.folder / file).stat().st_size
-        except OSError:
-            return None
+
+def _or_none(read: Callable[[], Any]) -> Any:
+    try:
+        return read()
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)

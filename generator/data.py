@@ -328,7 +328,7 @@ def csv_rows_bytes(rows) -> bytes:
     """Rows without the header, so a large file can be written a part at a time."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for row in rows:  # safe_cell, inline: this runs for every cell of every action
-        writer.writerow(["'" + v if v[:1] in _FORMULA_FIRST else v for v in map(row.__getitem__, _COLUMN_NAMES)])
+    for row in rows:
+        writer.writerow(list(map(safe_cell, map(row.__getitem__, _COLUMN_NAMES))))
     return buffer.getvalue().encode("utf-8")
 

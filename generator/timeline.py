@@ -219,14 +219,6 @@ def arrange(events: Iterable[TimelineEvent], as_of: dt.date, scope: str, with_to
                         earlier=len(past) - len(shown_past), later=len(later) - len(shown_later))
 
 
-def years(events: Iterable[TimelineEvent]) -> tuple[tuple[int, int], ...]:
-    """(year, number of events) for every year with events, oldest first."""
-    counts: dict[int, int] = {}
-    for event in events:
-        counts[event.date.year] = counts.get(event.date.year, 0) + 1
-    return tuple(sorted(counts.items()))
-
-
 # --- views for pages and partials (called from templates through the `timeline` global) ------------
 MEMO_PLANS = 2_000  # plans whose events one build process keeps at a time
 
@@ -296,8 +288,8 @@ def timeline_outputs(site) -> Iterator:
                         "year": year, "establishment": None, "spans": ()}
 
     def of_prison(establishment: Establishment) -> Callable[[], dict]:
-        return lambda: {**common, "view": arrange(events_of(site, establishment.plans), site.as_of, "establishment"),
-                        "year": None, "establishment": establishment, "spans": spans(site, establishment)}
+        return lambda: {**common, "view": for_establishment(site, establishment), "year": None,
+                        "establishment": establishment, "spans": spans(site, establishment)}
 
     yield Output(urls.timeline(), "layouts/timeline.html", estate)
     for year in all_years:

@@ -270,3 +270,11 @@ def test_real_timeline_links_resolve_to_concerns_and_actions(real_site):
         for href in doc.xpath("//div[contains(@class, 'timeline ')]//a/@href"):
             assert href.endswith("/") or href == "#timeline-years" or pattern.search(href), f"{file}: {href}"
     assert [b for b in real_site.broken_links() if "timeline" in b] == []
+
+
+def test_event_years_are_the_years_of_the_plans_events():
+    """Timeline pages are chosen from event_years without making the events: the two must agree."""
+    content = load(Project(REPO)).content
+    statuses = prepare(Project(REPO), AS_OF, search=False, content=content).indexes.statuses
+    for plan in content.plans:
+        assert timeline.event_years(plan, statuses) == {e.date.year for e in timeline.plan_events(plan, statuses)}
