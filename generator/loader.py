@@ -89,7 +89,7 @@ PARALLEL_FROM = 64  # plan files; parsing YAML is the slow part of loading, so u
 
 def _read_plans(paths: list[Path], project: Project, cache: ParseCache | None):
     displays = [project.display(p) for p in paths]
-    keys = [cache.key(_bytes(p) + b"\0" + str(p).encode(), d) for p, d in zip(paths, displays)] if cache else []
+    keys = [cache.key(_bytes(p) + b"\0" + str(p).encode(), d) for p, d in zip(paths, displays)] if cache is not None else []
     found = [cache.get(key) for key in keys] if cache is not None else [None] * len(paths)
     missing = [i for i, item in enumerate(found) if item is None]  # parsed in parallel; hits cost nothing
     workers = min(os.cpu_count() or 1, 4)
