@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import shutil
@@ -63,22 +64,22 @@ class WrittenFiles:
 
     def read(self, path: str) -> bytes | None:
         found = self._find(path)
-        if isinstance(found, Path):
-            return _or_none(found.read_bytes)
+        if isinstance(found, str):
+            return _or_none(Path(found).read_bytes)
         return found
 
     def size(self, path: str) -> int | None:
         found = self._find(path)
-        if isinstance(found, Path):
-            return _or_none(lambda: found.stat().st_size)
+        if isinstance(found, str):
+            return _or_none(lambda: os.stat(found).st_size)
         return None if found is None else len(found)
 
-    def _find(self, path: str) -> bytes | Path | None:
-        """The made bytes, else where the file is written, else None."""
+    def _find(self, path: str) -> bytes | str | None:
+        """The made bytes, else where the file is written (a plain path: pages look up thousands), else None."""
         file = urls.output_file(path)
         if file in self.pending:
             return self.pending[file]
-        return None if self.folder is None else self.folder / file
+        return None if self.folder is None else os.path.join(self.folder, file)
 
 
 def _or_none(read: Callable[[], Any]) -> Any:
@@ -105,6 +106,17 @@ class SiteBuild:
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
+
+    def for_plan(self, name: str, plan, make: Callable[[], Any]) -> Any:
+        """make(), kept under serve for this version of the plan (its digest) and as-of date, so a
+        rebuild after one plan changed redoes that plan's share of a listing only."""
+        if self.kept is None or not plan.digest:
+            return make()
+        memo = (name, plan.key, plan.digest, self.as_of)
+        found = self.kept.get(memo)
+        if found is None:
+            found = self.kept[memo] = make()
+        return found
 
 
 class DuplicateOutput(Exception):
@@ -272,6 +284,7 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
         raise ContentError([dataclasses.replace(p, severity="error") for p in loaded.warnings])
     site = prepare(project, as_of, base_url, search, loaded.content)
     outputs = collect(site)
+    _freeze_garbage_collection()
     output_dir = output_dir.resolve()
     keys = output_keys(site, outputs)
     manifest = Manifest.read(project.root, output_dir)
@@ -296,6 +309,13 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
     site.files.folder = output_dir
     pages = sum(1 for o in outputs if o.template)
     return BuildResult(output_dir, files, pages, time.perf_counter() - started, loaded.warnings, rendered, site, keys)
+
+
+def _freeze_garbage_collection() -> None:
+    """The loaded content lives until the build ends: keep the garbage collector from walking it
+    again and again while pages are rendered (and forked workers from copying its pages)."""
+    gc.collect()
+    gc.freeze()
 
 
 def swap_into_place(staging: Path, output_dir: Path) -> None:

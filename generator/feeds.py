@@ -57,33 +57,40 @@ def entries(site: SiteBuild, plans: Iterable[Plan]) -> list[Entry]:
     """An entry per plan and per update, newest first (ties by id, so the order never varies)."""
     found: list[Entry] = []
     for plan in plans:
-        found.append(Entry(
-            id=site.absolute(plan.url),
-            title=f"{plan.establishment}: action plan after the {month_label(plan.inspection.start)} inspection",
-            updated=plan.plan_submitted,
-            link=site.absolute(plan.url),
-            summary=(f"{plan.establishment} published its action plan answering HM Inspectorate of Prisons' report "
-                     f"on its {month_label(plan.inspection.start)} inspection: {_count(len(plan.concerns), 'concern')} "
-                     f"and {_count(len(plan.actions), 'action')}."),
-        ))
-        for concern in plan.concerns:
-            for action in concern.actions:
-                url = site.absolute(urls.action(plan.slug, plan.month_key, concern.number, action.index))
-                seen: dict[str, int] = {}
-                for update in sorted(action.updates, key=lambda u: u.date):
-                    day = update.date.isoformat()
-                    seen[day] = seen.get(day, 0) + 1  # two updates on one day keep distinct ids
-                    moved = (f" Target moved from {action.target.text.strip()} to {update.new_target.text.strip()}."
-                             if update.new_target else "")
-                    found.append(Entry(
-                        id=f"{url}-update-{day}" + (f"-{seen[day]}" if seen[day] > 1 else ""),
-                        title=(f"{plan.establishment}: update on {concern.kind_label.lower()} {concern.number}, "
-                               f"action {action.index} – {UPDATE_STATUSES[update.status]}"),
-                        updated=update.date,
-                        link=url,
-                        summary=f"{plain_text(update.text).strip()}{moved}",
-                    ))
+        found += site.for_plan("feed-entries", plan, lambda: plan_entries(site, plan))
     return sorted(found, key=lambda e: (e.updated, e.id), reverse=True)
+
+
+def plan_entries(site: SiteBuild, plan: Plan) -> list[Entry]:
+    """The plan's own entry and one per progress update."""
+    found: list[Entry] = []
+    found.append(Entry(
+        id=site.absolute(plan.url),
+        title=f"{plan.establishment}: action plan after the {month_label(plan.inspection.start)} inspection",
+        updated=plan.plan_submitted,
+        link=site.absolute(plan.url),
+        summary=(f"{plan.establishment} published its action plan answering HM Inspectorate of Prisons' report "
+                 f"on its {month_label(plan.inspection.start)} inspection: {_count(len(plan.concerns), 'concern')} "
+                 f"and {_count(len(plan.actions), 'action')}."),
+    ))
+    for concern in plan.concerns:
+        for action in concern.actions:
+            url = site.absolute(urls.action(plan.slug, plan.month_key, concern.number, action.index))
+            seen: dict[str, int] = {}
+            for update in sorted(action.updates, key=lambda u: u.date):
+                day = update.date.isoformat()
+                seen[day] = seen.get(day, 0) + 1  # two updates on one day keep distinct ids
+                moved = (f" Target moved from {action.target.text.strip()} to {update.new_target.text.strip()}."
+                         if update.new_target else "")
+                found.append(Entry(
+                    id=f"{url}-update-{day}" + (f"-{seen[day]}" if seen[day] > 1 else ""),
+                    title=(f"{plan.establishment}: update on {concern.kind_label.lower()} {concern.number}, "
+                           f"action {action.index} – {UPDATE_STATUSES[update.status]}"),
+                    updated=update.date,
+                    link=url,
+                    summary=f"{plain_text(update.text).strip()}{moved}",
+                ))
+    return found
 
 
 def atom_feed(site: SiteBuild, feed_path: str, page_path: str, title: str, items: list[Entry]) -> bytes:

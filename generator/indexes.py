@@ -30,14 +30,19 @@ class OwnerIndex:
     name: str  # as shown (an alias from owners.yaml merges spellings)
     slug: str
     spellings: tuple[str, ...]  # as published
-    entries: tuple[ActionEntry, ...]
+    by_plan: tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]  # plans in (slug, month) order
 
     @property
-    def by_plan(self) -> tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]:
-        groups: dict[tuple[str, str], list[ActionEntry]] = {}
-        for entry in self.entries:
-            groups.setdefault(entry.plan.key, []).append(entry)
-        return tuple((items[0].plan, tuple(items)) for items in groups.values())
+    def entries(self) -> tuple[ActionEntry, ...]:
+        return tuple(entry for _, entries in self.by_plan for entry in entries)
+
+    @property
+    def actions(self) -> int:
+        return sum(len(entries) for _, entries in self.by_plan)
+
+    @property
+    def prisons(self) -> int:
+        return len({plan.slug for plan, _ in self.by_plan})
 
     @property
     def url(self) -> str:
@@ -92,7 +97,7 @@ class Indexes:
             for i, plan in enumerate(oldest_first):
                 neighbours[plan.key] = (oldest_first[i - 1] if i else None,
                                         oldest_first[i + 1] if i + 1 < len(oldest_first) else None)
-        owners, owner_slug_of = _owners(content, statuses)
+        owners, owner_slug_of = _owners(content, statuses, kept, as_of)
         concern_counts: dict[tuple[str, str, int], dict[str, int]] = {}
         for p in content.plans:
             for c in p.concerns:
@@ -114,7 +119,7 @@ class Indexes:
             concern_counts=concern_counts,
         )
         from .links import related_concerns
-        indexes.related.update(related_concerns(content))
+        indexes.related.update(related_concerns(content, kept))
         return indexes
 
     def status(self, plan: Plan, concern: Concern, action: Action) -> Status:
@@ -160,18 +165,22 @@ def _themes(content: Content) -> tuple[ThemeIndex, ...]:
     return tuple(result)
 
 
-def _owners(content: Content, statuses) -> tuple[tuple[OwnerIndex, ...], dict[str, str]]:
-    grouped: dict[str, list[ActionEntry]] = {}
+def _owners(content: Content, statuses, kept: dict | None = None, as_of: dt.date | None = None
+            ) -> tuple[tuple[OwnerIndex, ...], dict[str, str]]:
+    """Owner pages' lists: each plan's actions by owner shown (kept per plan digest under serve),
+    gathered in plan order, so no list of every action is sorted again."""
+    grouped: dict[str, list[tuple[Plan, tuple[ActionEntry, ...]]]] = {}
     spellings: dict[str, set[str]] = {}
-    for plan in content.plans:
-        for concern in plan.concerns:
-            for action in concern.actions:
-                if not action.owner:
-                    continue
-                shown = content.owner_aliases.get(action.owner, action.owner)
-                entry = ActionEntry(plan, concern, action, statuses[(plan.slug, plan.month_key, concern.number, action.index)])
-                grouped.setdefault(shown, []).append(entry)
-                spellings.setdefault(shown, set()).add(action.owner)
+    for plan in sorted(content.plans, key=lambda p: p.key):
+        memo = ("owner-entries", plan.key, plan.digest, as_of) if kept is not None and plan.digest else None
+        found = kept.get(memo) if memo else None
+        if found is None:
+            found = _plan_owner_entries(plan, content.owner_aliases, statuses)
+            if memo:
+                kept[memo] = found
+        for shown, published, entries in found:
+            grouped.setdefault(shown, []).append((plan, entries))
+            spellings.setdefault(shown, set()).update(published)
     owners = []
     slug_of: dict[str, str] = {}
     used: set[str] = set()
@@ -181,8 +190,23 @@ def _owners(content: Content, statuses) -> tuple[tuple[OwnerIndex, ...], dict[st
         while slug in used:  # two names with one slug ("MOJ / Amey", "MOJ Amey") stay two pages
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        entries = sorted(grouped[shown], key=lambda e: (e.plan.slug, e.plan.month_key, e.concern.number, e.action.index))
-        owners.append(OwnerIndex(shown, slug, tuple(sorted(spellings[shown])), tuple(entries)))
+        owners.append(OwnerIndex(shown, slug, tuple(sorted(spellings[shown])), tuple(grouped[shown])))
         for spelling in spellings[shown]:
             slug_of[spelling] = slug
     return tuple(owners), slug_of
+
+
+def _plan_owner_entries(plan: Plan, aliases: dict[str, str], statuses
+                        ) -> tuple[tuple[str, frozenset[str], tuple[ActionEntry, ...]], ...]:
+    """(owner shown, spellings published, its actions in concern and action order) for one plan."""
+    grouped: dict[str, list[ActionEntry]] = {}
+    published: dict[str, set[str]] = {}
+    for concern in sorted(plan.concerns, key=lambda c: c.number):
+        for action in sorted(concern.actions, key=lambda a: a.index):
+            if not action.owner:
+                continue
+            shown = aliases.get(action.owner, action.owner)
+            status = statuses[(plan.slug, plan.month_key, concern.number, action.index)]
+            grouped.setdefault(shown, []).append(ActionEntry(plan, concern, action, status))
+            published.setdefault(shown, set()).add(action.owner)
+    return tuple((shown, frozenset(published[shown]), tuple(entries)) for shown, entries in grouped.items())

@@ -2,7 +2,7 @@
 
 Repeat concerns: when a later inspection of one establishment raises a concern an earlier one raised,
 both link to each other. They are found by text similarity (TF-IDF cosine over content words, within
-one establishment only), with a threshold chosen on the real plans (see tests/test_links.py); editors
+one establishment only, words weighed within it too), with a threshold chosen on the real plans (see tests/test_links.py); editors
 add links with `related:` and suppress found ones with `not_related:` in the plan YAML.
 
 References in text: "see Priority Concern 5" links to that concern of the same plan (the markdown
@@ -23,8 +23,8 @@ from .sources import LineLocator
 
 # Two concerns of one establishment at different inspections whose texts score at least this are
 # linked as a repeat. Chosen on the real content (HMP Leicester 2023 and 2025): the three true
-# repeats score 0.47, 0.24 and 0.21; the highest pair that is not a repeat scores 0.16, and one
-# true repeat worded differently scores 0.14, so editors link it with `related:`.
+# repeats score 0.39, 0.26 and 0.22; the highest pair that is not a repeat scores 0.17, and one
+# true repeat worded differently scores 0.16, so editors link it with `related:`.
 # tests/test_links.py pins both sides.
 SIMILARITY_THRESHOLD = 0.2
 
@@ -60,54 +60,75 @@ def terms(text: str) -> Counter[str]:
     return Counter(_stem(w.strip("'-")) for w in words if w not in _STOP and len(w) > 2)
 
 
-def similarity_scores(content: Content, minimum: float | None = None
+def similarity_scores(content: Content, minimum: float | None = None, kept: dict | None = None
                       ) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
-    """Cosine similarity between each concern and the concerns of the establishment's previous
-    EARLIER_INSPECTIONS inspections; with `minimum`, only the pairs scoring at least that."""
-    documents = {(p.slug, p.month_key, c.number): dict(c.terms) if c.terms else terms(c.text)
-                 for p in content.plans for c in p.concerns}
-    frequency = Counter(term for bag in documents.values() for term in bag)
-    total = len(documents) or 1
-    idf = {t: math.log((1 + total) / (1 + n)) for t, n in frequency.items()}
-    vectors = {}
-    for key, bag in documents.items():
-        vector = {t: n * idf[t] for t, n in bag.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors[key] = {t: v / norm for t, v in vector.items()}
+    """Cosine similarity between each concern and the concerns of its establishment's previous
+    EARLIER_INSPECTIONS inspections; with `minimum`, only the pairs scoring at least that. `kept`
+    (serve) holds each establishment's scores, under the digests of its plans, between builds."""
     scores = {}
     for establishment in content.establishments:
-        plans = establishment.plans  # newest first
-        for i, newer in enumerate(plans[:-1]):
-            earlier = plans[i + 1:i + 1 + EARLIER_INSPECTIONS]
-            # Sparse dot products through an index of the earlier concerns' terms.
-            postings: dict[str, list[tuple[tuple[str, str, int], float]]] = {}
-            for older in earlier:
-                for b in older.concerns:
-                    key = (older.slug, older.month_key, b.number)
-                    for term, weight in vectors[key].items():
-                        postings.setdefault(term, []).append((key, weight))
-            for a in newer.concerns:
-                here = (newer.slug, newer.month_key, a.number)
-                totals: dict[tuple[str, str, int], float] = {}
-                for term, weight in vectors[here].items():
-                    for key, other in postings.get(term, ()):
-                        totals[key] = totals.get(key, 0.0) + weight * other
-                if minimum is not None:
-                    scores.update(((here, key), score) for key, score in totals.items() if score >= minimum)
-                    continue
-                for b in earlier:
-                    for c in b.concerns:
-                        key = (b.slug, b.month_key, c.number)
-                        scores[(here, key)] = totals.get(key, 0.0)
+        memo = None
+        if kept is not None and all(p.digest for p in establishment.plans):
+            memo = ("similar", establishment.slug, minimum, tuple(p.digest for p in establishment.plans))
+        found = kept.get(memo) if memo else None
+        if found is None:
+            found = establishment_scores(establishment.plans, minimum)
+            if memo:
+                kept[memo] = found
+        scores.update(found)
     return scores
 
 
-def related_concerns(content: Content) -> dict[tuple[str, str, int], tuple[RelatedConcern, ...]]:
+def establishment_scores(plans: tuple[Plan, ...], minimum: float | None = None
+                         ) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
+    """The scores within one establishment (its plans newest first). Words are weighed (IDF) by how
+    rare they are among this establishment's own concerns: a word every inspection of the prison
+    uses says little about a repeat, and a plan of another prison never changes these links."""
+    if len(plans) < 2:
+        return {}
+    documents = {(p.slug, p.month_key, c.number): c.terms or tuple(terms(c.text).items())
+                 for p in plans for c in p.concerns}
+    frequency = Counter(term for bag in documents.values() for term, _ in bag)
+    total = len(documents)
+    idf = {t: math.log((1 + total) / (1 + n)) for t, n in frequency.items()}
+    vectors = {}
+    for key, bag in documents.items():
+        vector = [(t, n * idf[t]) for t, n in bag]
+        norm = math.sqrt(sum(v * v for _, v in vector)) or 1.0
+        vectors[key] = [(t, v / norm) for t, v in vector]
+    scores = {}
+    for i, newer in enumerate(plans[:-1]):
+        earlier = plans[i + 1:i + 1 + EARLIER_INSPECTIONS]
+        # Sparse dot products through an index of the earlier concerns' terms.
+        postings: dict[str, list[tuple[tuple[str, str, int], float]]] = {}
+        for older in earlier:
+            for b in older.concerns:
+                key = (older.slug, older.month_key, b.number)
+                for term, weight in vectors[key]:
+                    postings.setdefault(term, []).append((key, weight))
+        for a in newer.concerns:
+            here = (newer.slug, newer.month_key, a.number)
+            totals: dict[tuple[str, str, int], float] = {}
+            for term, weight in vectors[here]:
+                for key, other in postings.get(term, ()):
+                    totals[key] = totals.get(key, 0.0) + weight * other
+            if minimum is not None:
+                scores.update(((here, key), score) for key, score in totals.items() if score >= minimum)
+                continue
+            for b in earlier:
+                for c in b.concerns:
+                    key = (b.slug, b.month_key, c.number)
+                    scores[(here, key)] = totals.get(key, 0.0)
+    return scores
+
+
+def related_concerns(content: Content, kept: dict | None = None
+                     ) -> dict[tuple[str, str, int], tuple[RelatedConcern, ...]]:
     """(slug, month, number) -> concerns of other inspections to link to, oldest first."""
     plans = {p.key: p for p in content.plans}
     pairs: dict[frozenset, str] = {}
     best: dict[tuple, list[tuple[float, tuple]]] = {}
-    for (newer, older), score in similarity_scores(content, SIMILARITY_THRESHOLD).items():
+    for (newer, older), score in similarity_scores(content, SIMILARITY_THRESHOLD, kept).items():
         best.setdefault(newer, []).append((score, older))
     for newer, found in best.items():  # the closest few: a reader wants the repeat, not a survey
         for _, older in sorted(found, key=lambda x: (-x[0], x[1]))[:MOST_SIMILAR]:

@@ -199,14 +199,12 @@ class Plan:
     # plan's identity within it, the month the inspection started.
     slug: str = field(init=False)
     month_key: str = field(init=False)
+    key: tuple[str, str] = field(init=False, compare=False, repr=False)  # (slug, month_key)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slug", urls.slugify(self.establishment))
         object.__setattr__(self, "month_key", self.inspection.start.strftime("%Y-%m"))
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.slug, self.month_key)
+        object.__setattr__(self, "key", (self.slug, self.month_key))
 
     @property
     def url(self) -> str:

@@ -53,8 +53,8 @@ def establishment_pages(site: SiteBuild) -> Iterator[Output]:
 
 def plan_pages(site: SiteBuild) -> Iterator[Output]:
     for plan in site.content.plans:
-        # Which concerns link to which: similarity is weighed across the whole estate, so links
-        # between two unchanged plans can change; the links themselves are part of the page's key.
+        # Which concerns link to which: words are weighed across all of the prison's plans, so
+        # links between two unchanged plans can change; the links themselves are part of the key.
         links = tuple((c.number, tuple((item.plan.key, item.concern.number, item.reason, item.earlier) for item in
                                        site.indexes.related.get((plan.slug, plan.month_key, c.number), ())))
                       for c in plan.concerns)
@@ -73,7 +73,7 @@ def cross_link_pages(site: SiteBuild) -> Iterator[Output]:
     yield Output(urls.owners_index(), "layouts/owners.html")
     for owner in site.indexes.owners:
         yield Output(owner.url, "layouts/owner.html", {"owner": owner},
-                     depends_on=frozenset(e.plan.key for e in owner.entries))
+                     depends_on=frozenset(plan.key for plan, _ in owner.by_plan))
 
 
 def content_pages(site: SiteBuild) -> Iterator[Output]:

@@ -48,6 +48,7 @@ def make_environment(templates_dir: Path, kept: dict | None = None) -> jinja2.En
     )
     env.filters.update(FILTERS)
     env.globals["fragment"] = jinja2.pass_context(partial(fragment, kept))
+    env.globals["keep"] = jinja2.pass_context(partial(keep, kept))
     env.globals.update(urls=urls, timeline=timeline, status_of=status_of, plan_downloads=plan_downloads, THEMES=THEMES, KINDS=KINDS, STATUS_KEYS=STATUS_KEYS)
     return env
 
@@ -66,6 +67,20 @@ def fragment(kept: dict | None, context, name: str, key: tuple, **variables: Any
     if kept is not None:
         kept[whole_key] = html
     return html
+
+
+def keep(kept: dict | None, context, key: tuple, caller) -> Markup:
+    """`{% call keep(key) %}…{% endcall %}`: the block's HTML. With a store (serve), it is kept for
+    (page, key), so a page listing many small parts (timeline events) re-renders only the new ones;
+    without, the block is simply rendered. The key must name everything the block shows beyond the
+    page and the site-wide inputs, as for fragment()."""
+    if kept is None:
+        return Markup(caller())
+    whole_key = ("keep", context["page_path"], key)
+    found = kept.get(whole_key)
+    if found is None:
+        found = kept[whole_key] = Markup(caller())
+    return found
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], templates_dir: Path) -> str:

@@ -9,6 +9,7 @@ keeps the last good site and shows the problems in the terminal and, in the brow
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import mimetypes
 import os
 import sys
@@ -55,6 +56,7 @@ class LiveSite:
         result = build(self.project, self.output_dir, self.as_of or dt.date.today(), base_url=self.base_url,
                        search=False, parse_cache=self.cache)
         self.site, self.keys, self.fingerprint = result.site, result.keys, fingerprint(result.site)
+        _settle()
 
     def rebuild(self) -> tuple[int, float]:
         """Re-render what changed; returns (files written, seconds). Errors are kept, not raised."""
@@ -63,6 +65,7 @@ class LiveSite:
             try:
                 written = self._rebuild()
                 self.errors = []
+                _settle()
             except ContentError as error:
                 self.errors = [p.format() for p in error.problems if p.severity == "error"]
                 written = 0
@@ -106,18 +109,19 @@ class LiveSite:
 
     def warm_up(self) -> None:
         """Fill what is kept between rebuilds (statuses, timeline events, listing fragments) by
-        rendering the site-wide listings once in memory, so the first change after starting is as
-        quick as later ones (the initial build renders in worker processes, which keep nothing)."""
+        rendering every page that lists more than one plan once in memory, so the first change after
+        starting is as quick as later ones (the initial build renders in worker processes, which
+        keep nothing)."""
         with self.lock:
             try:
                 site, _ = self._prepare()
                 env = self.env
                 for output in collect(site):
-                    source = env.loader.get_source(env, output.template)[0] if output.template else ""
-                    if "fragment(" in source or output.path == urls.timeline():
-                        render_output(site, output, env)
+                    if output.template and (output.depends_on is None or len(output.depends_on) > 1):
+                        render_output(site, output, env)  # a listing: what fragments and keep() serve
             except (ContentError, TemplateProblem):
                 pass  # the next rebuild reports it
+            _settle()
 
     def start_search_indexing(self) -> None:
         """Pagefind in the background: the search index may lag behind the pages, never the reverse."""
@@ -139,9 +143,17 @@ class LiveSite:
                 f"</html>").encode("utf-8")
 
 
+def _settle() -> None:
+    """Move what the site keeps out of the garbage collector's sight: with a thousand plans in
+    memory, a full collection in the middle of a rebuild would cost more than the rebuild."""
+    gc.collect()
+    gc.freeze()
+
+
 def _write_if_changed(path: Path, data: bytes) -> None:
+    """Leave an unchanged file alone (its time stays, so browsers and the manifest keep it)."""
     try:
-        if path.read_bytes() == data:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
     except OSError:
         pass

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable, Iterable, Iterator
 
 from . import urls
@@ -55,6 +56,8 @@ class TimelineEvent:
     links: tuple[EventLink, ...] = ()
     concern: int = 0
     action: int = 0
+    order: tuple = field(init=False, repr=False, compare=False)  # sort_key
+    hashed: int = field(init=False, repr=False, compare=False)
 
     @property
     def precision(self) -> str:
@@ -69,8 +72,19 @@ class TimelineEvent:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.sort_date, KIND_ORDER.index(self.kind), self.slug, self.month_key, self.concern,
-                self.action, self.title)
+        return self.order
+
+    def __post_init__(self) -> None:
+        # Worked out once: pages sort tens of thousands of events, and sort again on each rebuild.
+        object.__setattr__(self, "order", (self.sort_date, KIND_ORDER.index(self.kind), self.slug, self.month_key,
+                                           self.concern, self.action, self.title))
+
+    def __hash__(self) -> int:  # an event is a key of the HTML `serve` keeps (templates: keep())
+        try:
+            return self.hashed
+        except AttributeError:  # worked out once, when first needed
+            object.__setattr__(self, "hashed", hash((self.order, self.end, self.text, self.links)))
+            return self.hashed
 
     @property
     def plan_key(self) -> tuple[str, str]:
@@ -273,8 +287,8 @@ def timeline_outputs(site) -> Iterator:
     Which pages exist and which plans each shows are worked out from the years plans have events
     in; the events themselves are made only for the pages rendered (once per plan and process)."""
     from .build import Output  # build imports render, which imports this module
-    statuses = site.indexes.statuses
-    years_of = {p.key: event_years(p, statuses) for p in site.content.plans}
+    years_of = {p.key: site.for_plan("event-years", p, partial(event_years, p, site.indexes.statuses))
+                for p in site.content.plans}
     all_years = tuple(sorted(set().union(*years_of.values()))) if years_of else ()
     common = {"years": all_years, "establishments": site.content.establishments}
 

@@ -33,6 +33,15 @@ def test_leicester_cells_concerns_link_both_ways(content):
     assert earlier == [("2025-08", 7, False)]
 
 
+def test_another_prisons_plans_never_change_a_prisons_links(make_project):
+    """Words are weighed within one establishment, so adding plans elsewhere moves no score."""
+    plans = two_inspections(text="Many cells needed refurbishment and violence was too high.\n")
+    alone = similarity_scores(load(make_project(plans=plans)).content)
+    elsewhere = [plan_data(establishment="HMP Otherton", start=start) for start in ("2019-03-04", "2024-05-06")]
+    together = similarity_scores(load(make_project(plans=plans + elsewhere)).content)
+    assert alone and {key: score for key, score in together.items() if key[0][0] == "hmp-testshire"} == alone
+
+
 def test_editor_related_link_is_added(content):
     related = related_concerns(content)
     assert [(r.concern.number, r.reason) for r in related[("hmp-leicester", "2025-08", 13)]] == [(10, "editor")]

@@ -33,3 +33,14 @@ def test_fast_path_matches_markdown_it_on_all_real_content():
 def test_raw_html_and_javascript_links_never_reach_the_page():
     html = markdown.render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=y>")
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+
+
+def test_the_quick_plain_text_check_agrees_with_its_pattern():
+    """_special answers what _SPECIAL.search would, on texts made of the characters that matter."""
+    import random
+    from generator.markdown import _SPECIAL, _special
+    alphabet = list("ab 1.)\n\t\r\x0b\x0c\xa0\u2003-*_9") + ["\u00b2", "\u0663"]
+    rng = random.Random(7)
+    texts = ["", "\n", "Plain words.", "Plain words.\n", "1. A list", "a\n\nb", "a  \nb", " a", "a\n 2) b"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 9))) for _ in range(50_000)]
+    assert [t for t in texts if _special(t) != bool(_SPECIAL.search(t))] == []
