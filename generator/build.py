@@ -29,7 +29,7 @@ from .model import Content
 from .problems import ContentError, Problem
 from .project import Project
 from .render import make_environment, render_template
-from .reuse import Manifest, link_or_copy, output_keys
+from .reuse import Manifest, fingerprint, link_or_copy, output_keys
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,16 @@ class SiteBuild:
     # statuses and timeline events per plan digest, HTML fragments of listing pages. None in a build.
     kept: dict | None = field(default=None, compare=False, repr=False)
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # the same, for this build only
+    lasting: Any = field(default=None, compare=False, repr=False)  # a build's generator.cache.DerivedStore
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
+
+    def fingerprint(self) -> str:
+        """generator.reuse.fingerprint: what every output shares (worked out once per build)."""
+        if "fingerprint" not in self.memo:
+            self.memo["fingerprint"] = fingerprint(self)
+        return self.memo["fingerprint"]
 
     def for_plan(self, name: str, plan, make: Callable[[], Any]) -> Any:
         """make(), kept under serve for this version of the plan (its digest) and as-of date, so a
@@ -136,13 +143,14 @@ class BuildResult:
 
 
 def prepare(project: Project, as_of: dt.date, base_url: str | None = None, search: bool = True,
-            content: Content | None = None, kept: dict | None = None) -> SiteBuild:
-    """Phase one: load and check all content (raises ContentError) and derive the indexes."""
+            content: Content | None = None, kept: dict | None = None, lasting=None) -> SiteBuild:
+    """Phase one: load and check all content (raises ContentError) and derive the indexes.
+    `lasting` (generator.cache.DerivedStore) keeps estate-wide work on disk between builds."""
     from .indexes import Indexes
     content = content or load(project).content
     return SiteBuild(project=project, content=content, as_of=as_of,
                      base_url=base_url or content.settings.base_url, search=search,
-                     indexes=Indexes.build(content, as_of, kept), kept=kept)
+                     indexes=Indexes.build(content, as_of, kept, lasting), kept=kept, lasting=lasting)
 
 
 def collect(site: SiteBuild) -> list[Output]:
@@ -282,11 +290,12 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
     loaded = load(project, parse_cache if cache else None)
     if strict and loaded.warnings:
         raise ContentError([dataclasses.replace(p, severity="error") for p in loaded.warnings])
-    site = prepare(project, as_of, base_url, search, loaded.content)
+    site = prepare(project, as_of, base_url, search, loaded.content,
+                   lasting=parse_cache.derived() if cache and parse_cache is not None else None)
     outputs = collect(site)
     _freeze_garbage_collection()
     output_dir = output_dir.resolve()
-    keys = output_keys(site, outputs)
+    keys = output_keys(site, outputs, site.fingerprint())
     manifest = Manifest.read(project.root, output_dir)
     reuse = (lambda output: manifest.reusable(output_dir, output.file, keys[output.file])) if cache else None
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -313,8 +322,8 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
 
 def _freeze_garbage_collection() -> None:
     """The loaded content lives until the build ends: keep the garbage collector from walking it
-    again and again while pages are rendered (and forked workers from copying its pages)."""
-    gc.collect()
+    again and again while pages are rendered (and forked workers from copying its pages). A
+    collection first would cost more than the little garbage it could free."""
     gc.freeze()
 
 

@@ -59,6 +59,9 @@ class ParseCache:
         self.memory[key] = value
         return value
 
+    def derived(self) -> "DerivedStore":
+        return DerivedStore(self.folder / "derived")
+
     def put(self, key: str, value: Any) -> None:
         self.put_pickled(key, value, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -74,3 +77,35 @@ class ParseCache:
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
+
+
+class DerivedStore:
+    """Results worked out from several plans (a prison's repeat-concern scores), kept on disk under
+    a key naming every input, so a build after a small change redoes only what that change touches.
+    Reads and writes like the dict `serve` keeps in memory (get, []=). Versioned with the parse
+    cache, so new code never reads old results; safe to delete."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key: tuple) -> Path:
+        name = hashlib.sha256(repr(key).encode()).hexdigest()
+        return self.folder / name[:2] / name
+
+    def get(self, key: tuple) -> Any | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+
+    def __setitem__(self, key: tuple, value: Any) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent)
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a store that cannot be written only makes the next build slower

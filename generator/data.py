@@ -128,9 +128,9 @@ def data_outputs(site: SiteBuild) -> Iterator[Output]:
     yield Output(urls.data_actions_csv(), make=actions_csv, in_sitemap=False)
     yield Output(urls.data_schema(), make=schema_json, depends_on=frozenset(), in_sitemap=False, stage=0)
     yield Output(urls.data_page(), "layouts/data.html",
-                 {"dataset": dataset_downloads(site), "columns": CSV_COLUMNS, "schema_version": SCHEMA_VERSION,
-                  "licence": LICENCE, "formula_starts": FORMULA_STARTS,
-                  "plan_files": tuple((plan, plan_downloads(site, plan)) for plan in site.content.plans)},
+                 lambda: {"dataset": dataset_downloads(site), "columns": CSV_COLUMNS, "schema_version": SCHEMA_VERSION,
+                          "licence": LICENCE, "formula_starts": FORMULA_STARTS,
+                          "plan_files": tuple((plan, plan_downloads(site, plan)) for plan in site.content.plans)},
                  stage=2)
 
 

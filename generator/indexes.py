@@ -5,6 +5,7 @@ Everything is sorted explicitly so the same content always gives the same pages.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -31,10 +32,27 @@ class OwnerIndex:
     slug: str
     spellings: tuple[str, ...]  # as published
     by_plan: tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]  # plans in (slug, month) order
+    counts: dict[str, int] = field(default_factory=dict, compare=False)  # by status: STATUS_KEYS order, no zeros
+    runs: tuple = field(init=False, compare=False, repr=False)  # by_establishment, worked out once
 
     @property
     def entries(self) -> tuple[ActionEntry, ...]:
         return tuple(entry for _, entries in self.by_plan for entry in entries)
+
+    @property
+    def by_establishment(self) -> tuple[tuple[tuple, tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]], ...]:
+        """by_plan in runs of one prison, each with a key naming what it shows (owner, prison, and
+        each plan's digest): under serve a run's HTML is kept whole (templates: keep())."""
+        return self.runs
+
+    def __post_init__(self) -> None:
+        runs: list[tuple[str, list]] = []
+        for plan, entries in self.by_plan:
+            if not runs or runs[-1][0] != plan.slug:
+                runs.append((plan.slug, []))
+            runs[-1][1].append((plan, entries))
+        object.__setattr__(self, "runs", tuple(((self.name, slug, tuple((p.key, p.digest) for p, _ in items)), tuple(items))
+                                               for slug, items in runs))
 
     @property
     def actions(self) -> int:
@@ -79,8 +97,9 @@ class Indexes:
     related: dict[tuple[str, str, int], tuple] = field(default_factory=dict)  # filled by generator.links
 
     @classmethod
-    def build(cls, content: Content, as_of: dt.date, kept: dict | None = None) -> "Indexes":
-        """`kept` (serve): statuses worked out by earlier builds, per plan digest and date."""
+    def build(cls, content: Content, as_of: dt.date, kept: dict | None = None, lasting=None) -> "Indexes":
+        """`kept` (serve): work of earlier builds in memory (statuses, owner lists per plan digest and
+        date, repeat-concern scores per prison); `lasting`: the scores kept on disk by a build."""
         statuses = {}
         for p in content.plans:
             memo = ("statuses", p.key, p.digest, as_of) if kept is not None and p.digest else None
@@ -119,7 +138,7 @@ class Indexes:
             concern_counts=concern_counts,
         )
         from .links import related_concerns
-        indexes.related.update(related_concerns(content, kept))
+        indexes.related.update(related_concerns(content, kept if kept is not None else lasting))
         return indexes
 
     def status(self, plan: Plan, concern: Concern, action: Action) -> Status:
@@ -136,12 +155,6 @@ class Indexes:
         for key in keys:
             for status_key, n in self.concern_counts[key].items():
                 counts[status_key] += n
-        return {key: n for key, n in counts.items() if n}
-
-    def entry_counts(self, entries) -> dict[str, int]:
-        counts = dict.fromkeys(STATUS_KEYS, 0)
-        for entry in entries:
-            counts[entry.status.key] += 1
         return {key: n for key, n in counts.items() if n}
 
     def totals(self) -> dict[str, int]:
@@ -171,6 +184,7 @@ def _owners(content: Content, statuses, kept: dict | None = None, as_of: dt.date
     gathered in plan order, so no list of every action is sorted again."""
     grouped: dict[str, list[tuple[Plan, tuple[ActionEntry, ...]]]] = {}
     spellings: dict[str, set[str]] = {}
+    tallies: dict[str, dict[str, int]] = {}
     for plan in sorted(content.plans, key=lambda p: p.key):
         memo = ("owner-entries", plan.key, plan.digest, as_of) if kept is not None and plan.digest else None
         found = kept.get(memo) if memo else None
@@ -178,9 +192,12 @@ def _owners(content: Content, statuses, kept: dict | None = None, as_of: dt.date
             found = _plan_owner_entries(plan, content.owner_aliases, statuses)
             if memo:
                 kept[memo] = found
-        for shown, published, entries in found:
+        for shown, published, entries, tally in found:
             grouped.setdefault(shown, []).append((plan, entries))
             spellings.setdefault(shown, set()).update(published)
+            counts = tallies.setdefault(shown, dict.fromkeys(STATUS_KEYS, 0))
+            for key, n in tally:
+                counts[key] += n
     owners = []
     slug_of: dict[str, str] = {}
     used: set[str] = set()
@@ -190,23 +207,27 @@ def _owners(content: Content, statuses, kept: dict | None = None, as_of: dt.date
         while slug in used:  # two names with one slug ("MOJ / Amey", "MOJ Amey") stay two pages
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        owners.append(OwnerIndex(shown, slug, tuple(sorted(spellings[shown])), tuple(grouped[shown])))
+        owners.append(OwnerIndex(shown, slug, tuple(sorted(spellings[shown])), tuple(grouped[shown]),
+                                 {key: n for key, n in tallies[shown].items() if n}))
         for spelling in spellings[shown]:
             slug_of[spelling] = slug
     return tuple(owners), slug_of
 
 
 def _plan_owner_entries(plan: Plan, aliases: dict[str, str], statuses
-                        ) -> tuple[tuple[str, frozenset[str], tuple[ActionEntry, ...]], ...]:
-    """(owner shown, spellings published, its actions in concern and action order) for one plan."""
+                        ) -> tuple[tuple[str, frozenset[str], tuple[ActionEntry, ...], tuple], ...]:
+    """(owner shown, spellings published, its actions in concern and action order, (status key,
+    count) pairs) for one plan."""
     grouped: dict[str, list[ActionEntry]] = {}
     published: dict[str, set[str]] = {}
     for concern in sorted(plan.concerns, key=lambda c: c.number):
-        for action in sorted(concern.actions, key=lambda a: a.index):
+        for action in concern.actions:  # in index order, as the loader numbers them
             if not action.owner:
                 continue
             shown = aliases.get(action.owner, action.owner)
             status = statuses[(plan.slug, plan.month_key, concern.number, action.index)]
             grouped.setdefault(shown, []).append(ActionEntry(plan, concern, action, status))
             published.setdefault(shown, set()).add(action.owner)
-    return tuple((shown, frozenset(published[shown]), tuple(entries)) for shown, entries in grouped.items())
+    return tuple((shown, frozenset(published[shown]), tuple(entries),
+                  tuple(Counter(entry.status.key for entry in entries).items()))
+                 for shown, entries in grouped.items())

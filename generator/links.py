@@ -60,13 +60,16 @@ def terms(text: str) -> Counter[str]:
     return Counter(_stem(w.strip("'-")) for w in words if w not in _STOP and len(w) > 2)
 
 
-def similarity_scores(content: Content, minimum: float | None = None, kept: dict | None = None
+def similarity_scores(content: Content, minimum: float | None = None, kept=None
                       ) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
     """Cosine similarity between each concern and the concerns of its establishment's previous
     EARLIER_INSPECTIONS inspections; with `minimum`, only the pairs scoring at least that. `kept`
-    (serve) holds each establishment's scores, under the digests of its plans, between builds."""
+    (serve's dict, or a build's generator.cache.DerivedStore) holds each establishment's scores
+    between builds, under the digests of its plans."""
     scores = {}
     for establishment in content.establishments:
+        if len(establishment.plans) < 2:
+            continue
         memo = None
         if kept is not None and all(p.digest for p in establishment.plans):
             memo = ("similar", establishment.slug, minimum, tuple(p.digest for p in establishment.plans))
@@ -122,7 +125,7 @@ def establishment_scores(plans: tuple[Plan, ...], minimum: float | None = None
     return scores
 
 
-def related_concerns(content: Content, kept: dict | None = None
+def related_concerns(content: Content, kept=None
                      ) -> dict[tuple[str, str, int], tuple[RelatedConcern, ...]]:
     """(slug, month, number) -> concerns of other inspections to link to, oldest first."""
     plans = {p.key: p for p in content.plans}

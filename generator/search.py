@@ -247,8 +247,25 @@ def concerns_index_outputs(site: SiteBuild, page_bytes: int = CONCERNS_PAGE_BYTE
 def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tuple[IndexPage, ...]:
     """Pack whole inspections, in order, into pages of at most `page_bytes` of HTML (an inspection
     larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
-    whatever the template looks like; a small site takes one render, a large one a few."""
+    whatever the template looks like; a small site takes one render, a large one a few. The split
+    is kept (serve's memory, a build's .cache/) under everything it was measured from: what every
+    page shares (templates, settings, as-of date…) and every plan's digest."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
+    store = site.kept if site.kept is not None else site.lasting
+    memo = None
+    if store is not None and all(plan.digest for plan in plans):
+        memo = ("concerns-split", site.fingerprint(), page_bytes, tuple((plan.key, plan.digest) for plan in plans))
+        found = store.get(memo)
+        if found is not None:
+            return _pages(site, [[site.indexes.plans_by_key[key] for key in chunk] for chunk in found])
+    pages = _measure_and_split(site, plans, page_bytes, totals)
+    if memo is not None:
+        store[memo] = [[plan.key for _, group in page.groups for plan in group] for page in pages]
+    return pages
+
+
+def _measure_and_split(site: SiteBuild, plans: list[Plan], page_bytes: int, totals: dict[str, int]
+                       ) -> tuple[IndexPage, ...]:
     env = make_environment(site.project.templates_dir, site.kept)
 
     def size_of(page: IndexPage, pages: tuple[IndexPage, ...]) -> int:

@@ -55,17 +55,18 @@ class LiveSite:
     def full_build(self) -> None:
         result = build(self.project, self.output_dir, self.as_of or dt.date.today(), base_url=self.base_url,
                        search=False, parse_cache=self.cache)
-        self.site, self.keys, self.fingerprint = result.site, result.keys, fingerprint(result.site)
-        _settle()
+        self.site, self.keys, self.fingerprint = result.site, result.keys, result.site.fingerprint()
+        _settle(everything=True)
 
     def rebuild(self) -> tuple[int, float]:
         """Re-render what changed; returns (files written, seconds). Errors are kept, not raised."""
         started = time.perf_counter()
         with self.lock:
             try:
+                before = self.fingerprint
                 written = self._rebuild()
                 self.errors = []
-                _settle()
+                _settle(everything=self.fingerprint != before)
             except ContentError as error:
                 self.errors = [p.format() for p in error.problems if p.severity == "error"]
                 written = 0
@@ -143,9 +144,13 @@ class LiveSite:
                 f"</html>").encode("utf-8")
 
 
-def _settle() -> None:
+def _settle(everything: bool = False) -> None:
     """Move what the site keeps out of the garbage collector's sight: with a thousand plans in
-    memory, a full collection in the middle of a rebuild would cost more than the rebuild."""
+    memory, a full collection in the middle of a rebuild would cost more than the rebuild. After a
+    site-wide change (the kept work was dropped), everything is looked at again, so nothing dropped
+    stays in memory for good."""
+    if everything:
+        gc.unfreeze()
     gc.collect()
     gc.freeze()
 

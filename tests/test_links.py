@@ -42,6 +42,27 @@ def test_another_prisons_plans_never_change_a_prisons_links(make_project):
     assert alone and {key: score for key, score in together.items() if key[0][0] == "hmp-testshire"} == alone
 
 
+def test_a_build_keeps_each_prisons_scores_for_the_next(make_project, monkeypatch, tmp_path):
+    """Scores are kept on disk per prison under its plans' digests: worked out again only for a
+    prison whose plans changed, and never read for content they were not made from."""
+    from generator import links
+    project = make_project(plans=two_inspections() + [plan_data(establishment="HMP Otherton", start=start)
+                                                      for start in ("2019-03-04", "2024-05-06")])
+    worked_out = []
+    original = links.establishment_scores
+    monkeypatch.setattr(links, "establishment_scores",
+                        lambda plans, minimum=None: worked_out.append(plans[0].slug) or original(plans, minimum))
+    first = build(project, tmp_path / "site", AS_OF, search=False).site.indexes.related
+    assert sorted(worked_out) == ["hmp-otherton", "hmp-testshire"]
+    worked_out.clear()
+    assert build(project, tmp_path / "site", AS_OF, search=False).site.indexes.related == first
+    assert worked_out == []
+    plan_file = project.plans_dir / "hmp-otherton" / "2024-05.yaml"
+    plan_file.write_text(plan_file.read_text().replace("Many cells needed refurbishment.", "Cells were cold."))
+    build(project, tmp_path / "site", AS_OF, search=False)
+    assert worked_out == ["hmp-otherton"]
+
+
 def test_editor_related_link_is_added(content):
     related = related_concerns(content)
     assert [(r.concern.number, r.reason) for r in related[("hmp-leicester", "2025-08", 13)]] == [(10, "editor")]

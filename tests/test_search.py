@@ -207,6 +207,29 @@ def test_concerns_index_splits_into_linked_pages_below_the_size_limit(make_proje
     assert sorted(listed) == sorted(expected)  # every concern exactly once
 
 
+def test_the_split_is_kept_between_builds_and_measured_again_after_a_change(make_project, tmp_path, monkeypatch):
+    from generator import search
+    from generator.cache import ParseCache
+    plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 9)]
+    project = make_project(plans=plans)
+    lasting = ParseCache(tmp_path / "cache").derived()
+    measured = []
+    original = search._measure_and_split
+    monkeypatch.setattr(search, "_measure_and_split", lambda *a: measured.append(1) or original(*a))
+
+    def split():
+        site = prepare(project, AS_OF, search=False, lasting=lasting)
+        return [page.groups for page in search.split_pages(site, 5_500, site.indexes.totals())]
+
+    first = split()
+    assert len(first) >= 3 and measured == [1]
+    assert split() == first and measured == [1]  # read back, not measured
+    plan_file = project.plans_dir / "hmp-number-3" / "2013-01.yaml"
+    plan_file.write_text(plan_file.read_text().replace("Violence was too high.", "Violence " + "was high " * 60))
+    changed = split()
+    assert measured == [1, 1] and changed != first
+
+
 def test_records_are_cut_out_exactly_as_an_html_parser_sees_them(make_project):
     project = make_project(plans=[LEICESTER])
     site = build(project, project.root / "site", AS_OF, search=False).output_dir
