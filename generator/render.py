@@ -53,11 +53,14 @@ def make_environment(templates_dir: Path, kept: dict | None = None) -> jinja2.En
     return env
 
 
-def fragment(kept: dict | None, context, name: str, key: tuple, **variables: Any) -> Markup:
+def fragment(kept: dict | None, context, name: str, key: tuple | None, **variables: Any) -> Markup:
     """`{{ fragment("partials/x.html", key, plan=plan) }}`: the partial rendered with the page's
     variables and these. With a store (serve), its HTML is kept for (partial, page, key), so a listing
     page that changes in one plan re-renders that plan's part only. The key must name everything the
-    part shows beyond the page and the site-wide inputs (a change to those empties the store)."""
+    part shows beyond the page and the site-wide inputs (a change to those empties the store). A key
+    of None keeps nothing (a part inside a block kept whole by keep())."""
+    if key is None:
+        kept = None
     whole_key = ("fragment", name, context["page_path"], key)
     if kept is not None:
         found = kept.get(whole_key)
@@ -69,12 +72,13 @@ def fragment(kept: dict | None, context, name: str, key: tuple, **variables: Any
     return html
 
 
-def keep(kept: dict | None, context, key: tuple, caller) -> Markup:
+def keep(kept: dict | None, context, key: tuple | None, caller) -> Markup:
     """`{% call keep(key) %}…{% endcall %}`: the block's HTML. With a store (serve), it is kept for
     (page, key), so a page listing many small parts (timeline events) re-renders only the new ones;
-    without, the block is simply rendered. The key must name everything the block shows beyond the
-    page and the site-wide inputs, as for fragment()."""
-    if kept is None:
+    without, or with a key of None (a block not worth its memory), the block is simply rendered.
+    The key must name everything the block shows beyond the page and the site-wide inputs, as for
+    fragment()."""
+    if kept is None or key is None:
         return Markup(caller())
     whole_key = ("keep", context["page_path"], key)
     found = kept.get(whole_key)

@@ -31,7 +31,10 @@ from .render import TemplateProblem, make_environment
 from .reuse import Manifest, fingerprint, output_keys
 
 
-MAX_KEPT = 200_000  # a bound on memory: past it the store starts again empty
+# A bound on memory: past it the store starts again empty. Well above what 10,000 plans keep
+# (≈220,000 entries: per plan work, listing parts, the year pages' events), since a store that
+# starts again on every rebuild would make every rebuild a full one.
+MAX_KEPT = 1_000_000
 
 
 @dataclass
