@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ class RelatedConcern:
     earlier: bool  # raised at an earlier inspection than the concern it is shown on
 
 
+@lru_cache(maxsize=1 << 16)  # plans reuse a small vocabulary: each word is stemmed once
 def _stem(word: str) -> str:
     for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -164,6 +166,8 @@ def reference_warnings(plans: list[Plan]) -> list[Problem]:
             texts = [(("concerns", ci, "text"), concern.text)]
             texts += [(("concerns", ci, "actions", ai, "text"), a.text) for ai, a in enumerate(concern.actions)]
             for path, text in texts:
+                if "concern" not in text.lower():  # the cheap test first
+                    continue
                 for found in REFERENCE.finditer(text):
                     kind = found.group(1).lower() if found.group(1) else None
                     target = plan.concern(int(found.group(2)))
