@@ -17,26 +17,27 @@ from markdown_it.token import Token
 # A concern reference inside text: "see Priority Concern 5", "(priority concern 5)", "key concern 12".
 REFERENCE = re.compile(r"\b(?:(priority|key)\s+)?concern\s+(?:no\.?\s*|number\s+)?(\d{1,3})\b", re.IGNORECASE)
 
-# Characters that may start Markdown syntax (or entities); text without them is a plain paragraph.
-_SPECIAL = re.compile(r"[\\`*_\[\]<>&!#|~=+\-]|^\s|^\d+[.)]|\n\s*\d+[.)]|\s$|  \n|\t", re.MULTILINE)
-_SPECIAL_CHARACTERS = frozenset("\\`*_[]<>&!#|~=+-\t")
+# What can make Markdown of plain prose. Anywhere in a line: emphasis, code, links, autolinks,
+# entities, escapes, tabs, NUL. Only at a line's start: list, heading, quote, fence and rule markers,
+# numbered items, indentation. A text with none of these, and no line ending in whitespace (a hard
+# break), is paragraphs of escaped text; tests/test_markdown.py checks that against markdown-it.
+_ANYWHERE = frozenset("\\`*_[]<&|\t\0")
+_LINE_START = frozenset("-+=#>~")
 _ORDERED_ITEM = re.compile(r"\d+[.)]")
 
 
 def _special(text: str) -> bool:
-    """Whether _SPECIAL finds anything in `text`, answered without that regular expression, which
-    is slow (pages ask about tens of thousands of texts): a special character, a blank line, a line
-    starting or ending with whitespace, a line starting a numbered item, or whitespace at the end."""
-    if not _SPECIAL_CHARACTERS.isdisjoint(text):
+    """Whether `text` needs markdown-it; plain prose (most plan text) is rendered without it."""
+    if not _ANYWHERE.isdisjoint(text):
         return True
-    lines = text.split("\n")
-    for line in lines[:-1]:
-        if not line or line[0].isspace() or line[-1].isspace() or (line[0].isdigit() and _ORDERED_ITEM.match(line)):
+    for line in text.strip("\n").split("\n"):
+        if not line:
+            continue  # a blank line between paragraphs
+        first = line[0]
+        if (first.isspace() or line[-1].isspace() or first in _LINE_START
+                or (first.isdigit() and _ORDERED_ITEM.match(line))):
             return True
-    line = lines[-1]
-    if not line:
-        return len(lines) > 1  # the text ends with "\n": whitespace at its end
-    return line[0].isspace() or line[-1].isspace() or bool(line[0].isdigit() and _ORDERED_ITEM.match(line))
+    return False
 
 
 Resolver = Callable[[str | None, int], "str | None"]  # (kind, number) -> href, or None if unknown
@@ -84,7 +85,8 @@ def plain_text(text: str) -> str:
     words: list[str] = []
     for token in tokens:
         if token.type == "inline" and token.children:
-            words.extend(child.content for child in token.children if child.type in ("text", "code_inline"))
+            words.extend(child.content if child.type in ("text", "code_inline") else " "
+                         for child in token.children if child.type in ("text", "code_inline", "softbreak", "hardbreak"))
             words.append(" ")
     return re.sub(r"\s+", " ", "".join(words)).strip()
 

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 23)
 
 CHILD = r"""
-import datetime as dt, json, resource, shutil, sys, time
+import datetime as dt, json, re, resource, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, {here!r})
 from generator.project import Project
@@ -54,7 +54,7 @@ else:
     live.full_build()
     live.warm_up()  # what `serve` does in the background once the site is up
     plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
-    plan.write_text(plan.read_text().replace("text: ", "text: Changed ", 1))
+    plan.write_text(re.sub(r"(text: \|\n\s+)", r"\1Changed ", plan.read_text(), count=1))
     started = time.perf_counter()
     written, _ = live.rebuild()
     seconds = time.perf_counter() - started

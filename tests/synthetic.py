@@ -63,14 +63,22 @@ def synthetic_plans(count: int, seed: int = 1, establishments: int = 120) -> lis
                 roll = rng.random()
                 target = ("Complete" if roll < 0.2 else "Ongoing" if roll < 0.25 else
                           f"{MONTHS[target_month.month - 1]} {target_month.year}")
-                actions.append({"text": _sentence(rng, 255), "owner": rng.choice(OWNERS), "target": target})
+                actions.append({"text": _sentence(rng, 255) + "\n", "owner": rng.choice(OWNERS), "target": target})
             concerns.append({"number": number, "kind": "priority" if number <= 4 else "key",
-                             "theme": rng.choice(THEMES), "text": _sentence(rng, 190), "actions": actions})
+                             "theme": rng.choice(THEMES), "text": _sentence(rng, 190) + "\n", "actions": actions})
         plans.append({"establishment": name,
                       "inspection": {"start": start.isoformat(), "end": end.isoformat()},
                       "report_published": published.isoformat(), "plan_submitted": submitted.isoformat(),
                       "source": {"title": f"Action Plan: {name}"}, "concerns": concerns})
     return plans
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """Texts as block scalars (`text: |`), as the importer and editors write them."""
+
+
+_PlanDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
 
 
 def write_project(root: Path, count: int, seed: int = 1) -> Path:
@@ -80,7 +88,7 @@ def write_project(root: Path, count: int, seed: int = 1) -> Path:
     for data in synthetic_plans(count, seed):
         path = root / "content" / "plans" / slugify(data["establishment"]) / f"{data['inspection']['start'][:7]}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(data, sort_keys=False, width=1000), encoding="utf-8")
+        path.write_text(yaml.dump(data, Dumper=_PlanDumper, sort_keys=False, width=1000), encoding="utf-8")
     return root
 
 
