@@ -33,17 +33,9 @@ class OwnerIndex:
     spellings: tuple[str, ...]  # as published
     by_plan: tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]  # plans in (slug, month) order
     counts: dict[str, int] = field(default_factory=dict, compare=False)  # by status: STATUS_KEYS order, no zeros
-    runs: tuple = field(init=False, compare=False, repr=False)  # by_establishment, worked out once
-
-    @property
-    def entries(self) -> tuple[ActionEntry, ...]:
-        return tuple(entry for _, entries in self.by_plan for entry in entries)
-
-    @property
-    def by_establishment(self) -> tuple[tuple[tuple, tuple[tuple[Plan, tuple[ActionEntry, ...]], ...]], ...]:
-        """by_plan in runs of one prison, each with a key naming what it shows (owner, prison, and
-        each plan's digest): under serve a run's HTML is kept whole (templates: keep())."""
-        return self.runs
+    # by_plan in runs of one prison, each with a key naming what it shows (owner, prison, each plan's
+    # digest): under serve a run's HTML is kept whole (templates: keep()). Worked out here, once.
+    by_establishment: tuple = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         runs: list[tuple[str, list]] = []
@@ -51,8 +43,8 @@ class OwnerIndex:
             if not runs or runs[-1][0] != plan.slug:
                 runs.append((plan.slug, []))
             runs[-1][1].append((plan, entries))
-        object.__setattr__(self, "runs", tuple(((self.name, slug, tuple((p.key, p.digest) for p, _ in items)), tuple(items))
-                                               for slug, items in runs))
+        object.__setattr__(self, "by_establishment", tuple(
+            ((self.name, slug, tuple((p.key, p.digest) for p, _ in items)), tuple(items)) for slug, items in runs))
 
     @property
     def actions(self) -> int:

@@ -21,7 +21,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from . import urls
 from .build import SiteBuild, build, collect, copy_assets, prepare, render_output
 from .cache import ParseCache
 from .loader import load
@@ -32,7 +31,7 @@ from .reuse import Manifest, fingerprint, output_keys
 
 
 # A bound on memory: past it the store starts again empty. Well above what 10,000 plans keep
-# (≈220,000 entries: per plan work, listing parts, the year pages' events), since a store that
+# (≈240,000 entries: per plan work, listing parts, the year pages' events), since a store that
 # starts again on every rebuild would make every rebuild a full one.
 MAX_KEPT = 1_000_000
 

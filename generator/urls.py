@@ -6,7 +6,6 @@ links relative to the page being written (see `relative`), so the site works und
 """
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
 from functools import lru_cache

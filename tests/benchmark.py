@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import shutil
 from pathlib import Path
 from typing import Any

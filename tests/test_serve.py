@@ -1,7 +1,6 @@
 """`actionplans serve` on a free port: a change to a plan is served, an error keeps the last good site."""
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess

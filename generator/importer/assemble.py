@@ -18,7 +18,6 @@ Whatever cannot be placed is dropped with a reason; every guess is a warning wit
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
