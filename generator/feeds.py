@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable, Iterator
 
 from . import urls
@@ -57,7 +58,7 @@ def entries(site: SiteBuild, plans: Iterable[Plan]) -> list[Entry]:
     """An entry per plan and per update, newest first (ties by id, so the order never varies)."""
     found: list[Entry] = []
     for plan in plans:
-        found += site.for_plan("feed-entries", plan, lambda: plan_entries(site, plan))
+        found += site.for_plan("feed-entries", plan, partial(plan_entries, site, plan))
     return sorted(found, key=lambda e: (e.updated, e.id), reverse=True)
 
 
