@@ -115,15 +115,9 @@ class SiteBuild:
         return self.memo["fingerprint"]
 
     def for_plan(self, name: str, plan, make: Callable[[], Any]) -> Any:
-        """make(), kept under serve for this version of the plan (its digest) and as-of date, so a
-        rebuild after one plan changed redoes that plan's share of a listing only."""
-        if self.kept is None or not plan.digest:
-            return make()
-        memo = (name, plan.key, plan.digest, self.as_of)
-        found = self.kept.get(memo)
-        if found is None:
-            found = self.kept[memo] = make()
-        return found
+        """generator.indexes.kept_for_plan for this build: make(), kept under serve per plan version."""
+        from .indexes import kept_for_plan
+        return kept_for_plan(self.kept, name, plan, self.as_of, make)
 
 
 class DuplicateOutput(Exception):
@@ -207,7 +201,7 @@ def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
             link_or_copy(source, target)
             done += 1
         before = done
-        _render_all(site, todo, folder, (lambda n, _total: progress(before + n, len(outputs))) if progress else None)
+        _render_all(site, todo, folder, (lambda n, _total, before=before: progress(before + n, len(outputs))) if progress else None)
         done += len(todo)
         rendered += len(todo)
     return rendered

@@ -50,13 +50,9 @@ class ParseCache:
     def get(self, key: str) -> Any | None:
         if key in self.memory:
             return self.memory[key]
-        path = self.folder / key[:2] / key
-        try:
-            with open(path, "rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-            return None
-        self.memory[key] = value
+        value = _read_pickle(self.folder / key[:2] / key)
+        if value is not None:
+            self.memory[key] = value
         return value
 
     def derived(self) -> "DerivedStore":
@@ -68,22 +64,14 @@ class ParseCache:
     def put_pickled(self, key: str, value: Any, data: bytes) -> None:
         """Keep `value`, given with its pickled bytes (a worker process already made them)."""
         self.memory[key] = value
-        path = self.folder / key[:2] / key
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        _write_atomically(self.folder / key[:2] / key, data)
 
 
 class DerivedStore:
-    """Results worked out from several plans (a prison's repeat-concern scores), kept on disk under
-    a key naming every input, so a build after a small change redoes only what that change touches.
-    Reads and writes like the dict `serve` keeps in memory (get, []=). Versioned with the parse
-    cache, so new code never reads old results; safe to delete."""
+    """Results worked out from several plans (a prison's repeat-concern scores, the split of the
+    concerns index), kept on disk under a key naming every input, so a build after a small change
+    redoes only what that change touches. Reads and writes like the dict `serve` keeps in memory
+    (get, []=). Versioned with the parse cache, so new code never reads old results; safe to delete."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -93,19 +81,28 @@ class DerivedStore:
         return self.folder / name[:2] / name
 
     def get(self, key: tuple) -> Any | None:
-        try:
-            with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-            return None
+        return _read_pickle(self._path(key))
 
     def __setitem__(self, key: tuple, value: Any) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent)
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a store that cannot be written only makes the next build slower
+        _write_atomically(self._path(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read_pickle(path: Path) -> Any | None:
+    """The value kept at `path`, or None when there is none or it cannot be read back."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Never a half-written entry; a cache that cannot be written only makes the next build slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass

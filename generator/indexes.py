@@ -7,11 +7,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from functools import partial
+from typing import Any, Callable, NamedTuple
 
 from . import urls
 from .model import THEMES, Action, Concern, Content, Establishment, Plan
 from .status import STATUS_KEYS, Status, status_of
+
+
+def kept_for_plan(kept: dict | None, name: str, plan: Plan, as_of: dt.date, make: Callable[[], Any]) -> Any:
+    """make(); under serve (`kept`), kept for this version of the plan (its digest) and as-of date,
+    so a rebuild after one plan changed redoes only that plan's share of an index or listing."""
+    if kept is None or not plan.digest:
+        return make()
+    memo = (name, plan.key, plan.digest, as_of)
+    found = kept.get(memo)
+    if found is None:
+        found = kept[memo] = make()
+    return found
 
 
 class ActionEntry(NamedTuple):
@@ -94,14 +107,7 @@ class Indexes:
         date, repeat-concern scores per prison); `lasting`: the scores kept on disk by a build."""
         statuses = {}
         for p in content.plans:
-            memo = ("statuses", p.key, p.digest, as_of) if kept is not None and p.digest else None
-            found = kept.get(memo) if memo else None
-            if found is None:
-                found = {(p.slug, p.month_key, c.number, a.index): status_of(a, as_of)
-                         for c in p.concerns for a in c.actions}
-                if memo:
-                    kept[memo] = found
-            statuses.update(found)
+            statuses.update(kept_for_plan(kept, "statuses", p, as_of, partial(_plan_statuses, p, as_of)))
         neighbours = {}
         for establishment in content.establishments:
             oldest_first = establishment.plans[::-1]
@@ -157,6 +163,11 @@ class Indexes:
                 "actions": sum(len(p.actions) for p in plans), "passed": counts.get("passed", 0)}
 
 
+def _plan_statuses(plan: Plan, as_of: dt.date) -> dict[tuple[str, str, int, int], Status]:
+    return {(plan.slug, plan.month_key, c.number, a.index): status_of(a, as_of)
+            for c in plan.concerns for a in c.actions}
+
+
 def _themes(content: Content) -> tuple[ThemeIndex, ...]:
     result = []
     for slug, name in THEMES.items():
@@ -178,12 +189,8 @@ def _owners(content: Content, statuses, kept: dict | None = None, as_of: dt.date
     spellings: dict[str, set[str]] = {}
     tallies: dict[str, dict[str, int]] = {}
     for plan in sorted(content.plans, key=lambda p: p.key):
-        memo = ("owner-entries", plan.key, plan.digest, as_of) if kept is not None and plan.digest else None
-        found = kept.get(memo) if memo else None
-        if found is None:
-            found = _plan_owner_entries(plan, content.owner_aliases, statuses)
-            if memo:
-                kept[memo] = found
+        found = kept_for_plan(kept, "owner-entries", plan, as_of,
+                              partial(_plan_owner_entries, plan, content.owner_aliases, statuses))
         for shown, published, entries, tally in found:
             grouped.setdefault(shown, []).append((plan, entries))
             spellings.setdefault(shown, set()).update(published)

@@ -59,17 +59,8 @@ def fragment(kept: dict | None, context, name: str, key: tuple | None, **variabl
     page that changes in one plan re-renders that plan's part only. The key must name everything the
     part shows beyond the page and the site-wide inputs (a change to those empties the store). A key
     of None keeps nothing (a part inside a block kept whole by keep())."""
-    if key is None:
-        kept = None
-    whole_key = ("fragment", name, context["page_path"], key)
-    if kept is not None:
-        found = kept.get(whole_key)
-        if found is not None:
-            return found
-    html = Markup(context.environment.get_template(name).render({**context.get_all(), **variables}))
-    if kept is not None:
-        kept[whole_key] = html
-    return html
+    return _kept_html(kept, None if key is None else ("fragment", name, context["page_path"], key),
+                      lambda: context.environment.get_template(name).render({**context.get_all(), **variables}))
 
 
 def keep(kept: dict | None, context, key: tuple | None, caller) -> Markup:
@@ -78,12 +69,16 @@ def keep(kept: dict | None, context, key: tuple | None, caller) -> Markup:
     without, or with a key of None (a block not worth its memory), the block is simply rendered.
     The key must name everything the block shows beyond the page and the site-wide inputs, as for
     fragment()."""
-    if kept is None or key is None:
-        return Markup(caller())
-    whole_key = ("keep", context["page_path"], key)
+    return _kept_html(kept, None if key is None else ("keep", context["page_path"], key), caller)
+
+
+def _kept_html(kept: dict | None, whole_key: tuple | None, render) -> Markup:
+    """render()'s HTML, kept under whole_key when there is a store and a key."""
+    if kept is None or whole_key is None:
+        return Markup(render())
     found = kept.get(whole_key)
     if found is None:
-        found = kept[whole_key] = Markup(caller())
+        found = kept[whole_key] = Markup(render())
     return found
 
 

@@ -27,7 +27,7 @@ from .loader import load
 from .problems import ContentError
 from .project import Project
 from .render import TemplateProblem, make_environment
-from .reuse import Manifest, fingerprint, output_keys
+from .reuse import Manifest, output_keys
 
 
 # A bound on memory: past it the store starts again empty. Well above what 10,000 plans keep
@@ -82,7 +82,7 @@ class LiveSite:
         content = load(self.project, self.cache).content
         site = prepare(self.project, self.as_of or dt.date.today(), self.base_url, search=False, content=content,
                        kept=self.kept)
-        shared = fingerprint(site)
+        shared = site.fingerprint()
         if shared != self.fingerprint or len(self.kept) > MAX_KEPT:
             self.kept.clear()
             self.env = None

@@ -240,15 +240,17 @@ MEMO_PLANS = 2_000  # plans whose events one build process keeps at a time
 def events_of(site, plans: Iterable[Plan]) -> tuple[TimelineEvent, ...]:
     """Every event of these plans, in timeline order; each plan's events are made once per build
     (plan, prison and year pages all show them) or, under serve, once per version of the plan."""
-    made = site.kept if site.kept is not None else site.memo
+    made = site.memo.setdefault("events", {})  # this build's, by plan
     found = []
     for plan in plans:
-        key = ("events", plan.key, plan.digest, site.as_of)
-        if key not in made:
-            if made is site.memo and len(made) >= MEMO_PLANS:
+        if site.kept is not None:
+            found += site.for_plan("events", plan, partial(plan_events, plan, site.indexes.statuses))
+            continue
+        if plan.key not in made:
+            if len(made) >= MEMO_PLANS:
                 made.clear()  # a bound on a build's memory: events are quick to make again
-            made[key] = plan_events(plan, site.indexes.statuses)
-        found += made[key]
+            made[plan.key] = plan_events(plan, site.indexes.statuses)
+        found += made[plan.key]
     return tuple(sorted(found, key=lambda e: e.sort_key))
 
 
