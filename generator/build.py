@@ -102,7 +102,8 @@ class SiteBuild:
     # Work kept between builds by a long-running caller (serve), under keys naming their inputs:
     # statuses and timeline events per plan digest, HTML fragments of listing pages. None in a build.
     kept: dict | None = field(default=None, compare=False, repr=False)
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # the same, for this build only
+    # The same, for this build only; also its Jinja environment ("environment") where serve gives one.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
     lasting: Any = field(default=None, compare=False, repr=False)  # a build's generator.cache.DerivedStore
 
     def absolute(self, path: str) -> str:

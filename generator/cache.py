@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -39,13 +40,43 @@ def _library_versions() -> str:
     return ",".join(found)
 
 
+# A file changed this recently may be changed again within the same clock tick, which its size and
+# times would not show ("racy" files, as git calls them): its bytes are read every time.
+SETTLED_NS = 2_000_000_000
+
+
 class ParseCache:
     def __init__(self, folder: Path):
         self.folder = folder / hashlib.sha256(f"{_code_version()}\0{_library_versions()}".encode()).hexdigest()[:16]
         self.memory: dict[str, Any] = {}
+        # path -> (inode, size, modified, changed), key: a long-running caller (serve) reads again
+        # only the files whose status changed. Any write changes the change time, which no tool
+        # can set back.
+        self.known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
     def key(self, data: bytes, display: str) -> str:
         return hashlib.sha256(display.encode() + b"\0" + data).hexdigest()
+
+    def file_key(self, path: Path | str, display: str) -> str:
+        """The key of the file's current bytes (and path)."""
+        name = str(path)
+        try:
+            stat = os.stat(name)
+        except OSError:
+            return self.key(b"\0" + name.encode(), display)
+        status = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        known = self.known.get(name)
+        if known is not None and known[0] == status:
+            return known[1]
+        try:
+            with open(name, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            data = b""
+        key = self.key(data + b"\0" + name.encode(), display)
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
+            self.known[name] = (status, key)
+        return key
 
     def get(self, key: str) -> Any | None:
         if key in self.memory:

@@ -116,14 +116,19 @@ def size_text(size: int) -> str:
 
 
 # --- outputs ------------------------------------------------------------------------------------
-def data_outputs(site: SiteBuild) -> Iterator[Output]:
-    """Per plan: plan.json and plan.csv; the whole dataset, its schema and the /data/ page."""
+def data_outputs(site: SiteBuild, only: frozenset[tuple[str, str]] | None = None) -> Iterator[Output]:
+    """Per plan: plan.json and plan.csv; the whole dataset, its schema and the /data/ page (with
+    `only`, plan keys: only these plans' files)."""
     from .build import Output
     for plan in site.content.plans:
+        if only is not None and plan.key not in only:
+            continue
         yield Output(urls.plan_json(plan.slug, plan.month_key), make=_plan_json_maker(plan),
                      depends_on=frozenset({plan.key}), in_sitemap=False, stage=0)
         yield Output(urls.plan_csv(plan.slug, plan.month_key), make=_plan_csv_maker(plan),
                      depends_on=frozenset({plan.key}), in_sitemap=False, stage=0)
+    if only is not None:
+        return
     yield Output(urls.data_plans_json(), make=plans_json, in_sitemap=False)
     yield Output(urls.data_actions_csv(), make=actions_csv, in_sitemap=False)
     yield Output(urls.data_schema(), make=schema_json, depends_on=frozenset(), in_sitemap=False, stage=0)

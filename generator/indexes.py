@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, Callable, NamedTuple
 
 from . import urls
@@ -95,11 +95,29 @@ class Indexes:
     recent_plans: tuple[Plan, ...]
     statuses: dict[tuple[str, str, int, int], Status]
     neighbours: dict[tuple[str, str], tuple[Plan | None, Plan | None]]  # (previous, next) inspection
-    themes: tuple[ThemeIndex, ...]
-    owners: tuple[OwnerIndex, ...]
-    owner_slug_of: dict[str, str]  # owner as published -> owner page slug
     concern_counts: dict[tuple[str, str, int], dict[str, int]]  # status counts of each concern's actions
     related: dict[tuple[str, str, int], tuple] = field(default_factory=dict)  # filled by generator.links
+    # What the theme and owner lists are made from, when first asked for (a plan's own pages, which
+    # serve writes first after a change, need neither).
+    content: Content | None = field(default=None, compare=False, repr=False)
+    kept: dict | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def themes(self) -> tuple[ThemeIndex, ...]:
+        return _themes(self.content)
+
+    @cached_property
+    def _owners_and_slugs(self) -> tuple[tuple[OwnerIndex, ...], dict[str, str]]:
+        return _owners(self.content, self.statuses, self.kept, self.as_of)
+
+    @property
+    def owners(self) -> tuple[OwnerIndex, ...]:
+        return self._owners_and_slugs[0]
+
+    @property
+    def owner_slug_of(self) -> dict[str, str]:
+        """Owner as published -> owner page slug."""
+        return self._owners_and_slugs[1]
 
     @classmethod
     def build(cls, content: Content, as_of: dt.date, kept: dict | None = None, lasting=None) -> "Indexes":
@@ -114,15 +132,10 @@ class Indexes:
             for i, plan in enumerate(oldest_first):
                 neighbours[plan.key] = (oldest_first[i - 1] if i else None,
                                         oldest_first[i + 1] if i + 1 < len(oldest_first) else None)
-        owners, owner_slug_of = _owners(content, statuses, kept, as_of)
         concern_counts: dict[tuple[str, str, int], dict[str, int]] = {}
         for p in content.plans:
-            for c in p.concerns:
-                tally: dict[str, int] = {}
-                for a in c.actions:
-                    key = statuses[(p.slug, p.month_key, c.number, a.index)].key
-                    tally[key] = tally.get(key, 0) + 1
-                concern_counts[(p.slug, p.month_key, c.number)] = tally
+            concern_counts.update(kept_for_plan(kept, "concern-counts", p, as_of,
+                                                partial(_concern_counts, p, statuses)))
         indexes = cls(
             as_of=as_of,
             plans_by_key={p.key: p for p in content.plans},
@@ -130,10 +143,9 @@ class Indexes:
             recent_plans=tuple(sorted(content.plans, key=lambda p: (p.plan_submitted, p.slug), reverse=True)),
             statuses=statuses,
             neighbours=neighbours,
-            themes=_themes(content),
-            owners=owners,
-            owner_slug_of=owner_slug_of,
             concern_counts=concern_counts,
+            content=content,
+            kept=kept,
         )
         from .links import related_concerns
         indexes.related.update(related_concerns(content, kept if kept is not None else lasting))
@@ -168,17 +180,29 @@ def _plan_statuses(plan: Plan, as_of: dt.date) -> dict[tuple[str, str, int, int]
             for c in plan.concerns for a in c.actions}
 
 
+def _concern_counts(plan: Plan, statuses) -> dict[tuple[str, str, int], dict[str, int]]:
+    counts = {}
+    for c in plan.concerns:
+        tally: dict[str, int] = {}
+        for a in c.actions:
+            key = statuses[(plan.slug, plan.month_key, c.number, a.index)].key
+            tally[key] = tally.get(key, 0) + 1
+        counts[(plan.slug, plan.month_key, c.number)] = tally
+    return counts
+
+
 def _themes(content: Content) -> tuple[ThemeIndex, ...]:
-    result = []
-    for slug, name in THEMES.items():
-        groups = []
-        for establishment in content.establishments:
-            items = tuple((plan, concern) for plan in establishment.plans for concern in plan.concerns
-                          if concern.theme == slug)
-            if items:
-                groups.append((establishment, items))
-        result.append(ThemeIndex(slug, name, tuple(groups)))
-    return tuple(result)
+    """Each theme's concerns by establishment, in one pass over the concerns."""
+    groups: dict[str, list] = {slug: [] for slug in THEMES}
+    for establishment in content.establishments:
+        found: dict[str, list] = {}
+        for plan in establishment.plans:
+            for concern in plan.concerns:
+                if concern.theme in groups:
+                    found.setdefault(concern.theme, []).append((plan, concern))
+        for slug, items in found.items():
+            groups[slug].append((establishment, tuple(items)))
+    return tuple(ThemeIndex(slug, name, tuple(groups[slug])) for slug, name in THEMES.items())
 
 
 def _owners(content: Content, statuses, kept: dict | None = None, as_of: dt.date | None = None

@@ -61,12 +61,11 @@ def load(project: Project, cache: ParseCache | None = None) -> Loaded:
     problems: list[Problem] = []
     settings = _load_settings(project, problems)
     plans: list[Plan] = []
-    paths = sorted(project.plans_dir.glob("*/*.yaml")) if project.plans_dir.is_dir() else []
+    paths = _plan_files(project, problems)
     for plan, file_problems in _read_plans(paths, project, cache):
         problems.extend(file_problems)
         if plan is not None:
             plans.append(plan)
-    _check_stray_files(project, problems)
     if not plans and not any(p.severity == "error" for p in problems):
         problems.append(Problem(project.display(project.plans_dir), None, "no plans found",
                                 "add content/plans/<establishment-slug>/<YYYY-MM>.yaml (see README)"))
@@ -87,9 +86,10 @@ def load(project: Project, cache: ParseCache | None = None) -> Loaded:
 PARALLEL_FROM = 64  # plan files; parsing YAML is the slow part of loading, so use every core
 
 
-def _read_plans(paths: list[Path], project: Project, cache: ParseCache | None):
-    displays = [project.display(p) for p in paths]
-    keys = [cache.key(_bytes(p) + b"\0" + str(p).encode(), d) for p, d in zip(paths, displays)] if cache is not None else []
+def _read_plans(paths: list[str], project: Project, cache: ParseCache | None):
+    base, cut = project.display(project.plans_dir), len(str(project.plans_dir)) + 1  # display(), worked out once
+    displays = [p[cut:] if base == "." else f"{base}/{p[cut:]}" for p in paths]
+    keys = [cache.file_key(p, d) for p, d in zip(paths, displays)] if cache is not None else []
     found = [cache.get(key) for key in keys] if cache is not None else [None] * len(paths)
     missing = [i for i, item in enumerate(found) if item is None]  # parsed in parallel; hits cost nothing
     workers = min(os.cpu_count() or 1, 4)
@@ -110,20 +110,14 @@ def _read_plans(paths: list[Path], project: Project, cache: ParseCache | None):
     return found
 
 
-def _read_plan_pickled(path: Path, display: str) -> bytes:
+def _read_plan_pickled(path: Path | str, display: str) -> bytes:
     return pickle.dumps(read_plan(path, display), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
-
-
 # --- one plan file --------------------------------------------------------------------------------
-def read_plan(path: Path, display: str) -> tuple[Plan | None, list[Problem]]:
+def read_plan(path: Path | str, display: str) -> tuple[Plan | None, list[Problem]]:
     """Read, validate and build one plan; the plan is None when it could not be built."""
+    path = Path(path)
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError) as error:
@@ -280,19 +274,33 @@ def _ref_line(plan: Plan, concern: Concern, ref: ConcernRef) -> int | None:
     return None
 
 
-def _check_stray_files(project: Project, problems: list[Problem]) -> None:
-    if not project.plans_dir.is_dir():
-        return
-    for path in sorted(project.plans_dir.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        relative = path.relative_to(project.plans_dir)
-        if path.suffix == ".yml":
-            problems.append(Problem(project.display(path), None, "plan files end in .yaml, not .yml",
-                                    f"rename it to {path.with_suffix('.yaml').name}"))
-        elif path.suffix == ".yaml" and (len(relative.parts) != 2 or not PLAN_NAME.match(path.stem)):
-            problems.append(Problem(project.display(path), None, "a plan file must be named plans/<establishment-slug>/<YYYY-MM>.yaml",
-                                    "name it after the month the inspection started, e.g. 2023-02.yaml"))
+def _plan_files(project: Project, problems: list[Problem]) -> list[str]:
+    """The plan files, plans/<establishment-slug>/<name>.yaml, in order; files that look like plans
+    but are misnamed or misplaced are reported. One walk of the folder (it tells files from
+    folders without a stat of each)."""
+    root = str(project.plans_dir)
+    if not os.path.isdir(root):
+        return []
+    found: list[tuple[str, str]] = []
+    for folder, folders, names in os.walk(root):
+        folders.sort()
+        depth = 0 if folder == root else folder[len(root) + 1:].count(os.sep) + 1
+        for name in sorted(names):
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            if depth == 1 and name.endswith(".yaml"):
+                found.append((folder, name))
+            if name.startswith(".") or (depth == 1 and name.endswith(".yaml") and PLAN_NAME.match(name[:-5])):
+                continue
+            path = Path(folder) / name
+            if name.endswith(".yml"):
+                problems.append(Problem(project.display(path), None, "plan files end in .yaml, not .yml",
+                                        f"rename it to {path.with_suffix('.yaml').name}"))
+            else:
+                problems.append(Problem(project.display(path), None,
+                                        "a plan file must be named plans/<establishment-slug>/<YYYY-MM>.yaml",
+                                        "name it after the month the inspection started, e.g. 2023-02.yaml"))
+    return [os.path.join(folder, name) for folder, name in sorted(found)]  # Paths made only for files read
 
 
 # --- settings, establishments, pages, owners ------------------------------------------------------

@@ -12,11 +12,16 @@ from .build import Output, SiteBuild
 from .sitemap import robots_txt, sitemap_xml
 
 
-def _outputs(site: SiteBuild) -> Iterator[Output]:
+def _outputs(site: SiteBuild, only: frozenset[tuple[str, str]] | None = None) -> Iterator[Output]:
+    """Every output; with `only` (plan keys), just those plans' own pages and data files."""
     from .data import data_outputs
     from .feeds import feed_outputs
     from .search import search_outputs
     from .timeline import timeline_outputs
+    if only is not None:
+        yield from plan_pages(site, only)
+        yield from data_outputs(site, only)
+        return
     yield from core_pages(site)
     yield from establishment_pages(site)
     yield from plan_pages(site)
@@ -37,6 +42,13 @@ def outputs(site: SiteBuild) -> list[Output]:
     return found
 
 
+def plan_outputs(site: SiteBuild, keys: frozenset[tuple[str, str]]) -> list[Output]:
+    """These plans' own outputs (their pages and data files, under urls.plan), as `outputs`
+    describes them, without working out the rest of the site: what `serve` writes first after a
+    change to these plans."""
+    return list(_outputs(site, keys))
+
+
 def core_pages(site: SiteBuild) -> Iterator[Output]:
     yield Output(urls.home(), "layouts/home.html")
     yield Output(urls.establishments_index(), "layouts/establishments.html")
@@ -51,8 +63,8 @@ def establishment_pages(site: SiteBuild) -> Iterator[Output]:
                      depends_on=frozenset(p.key for p in establishment.plans))
 
 
-def plan_pages(site: SiteBuild) -> Iterator[Output]:
-    for plan in site.content.plans:
+def plan_pages(site: SiteBuild, only: frozenset[tuple[str, str]] | None = None) -> Iterator[Output]:
+    for plan in site.content.plans if only is None else [p for p in site.content.plans if p.key in only]:
         # Which concerns link to which: words are weighed across all of the prison's plans, so
         # links between two unchanged plans can change; the links themselves are part of the key.
         links = tuple((c.number, tuple((item.plan.key, item.concern.number, item.reason, item.earlier) for item in
@@ -79,3 +91,4 @@ def cross_link_pages(site: SiteBuild) -> Iterator[Output]:
 def content_pages(site: SiteBuild) -> Iterator[Output]:
     for page in site.content.pages:
         yield Output(page.url, "layouts/page.html", {"page": page}, depends_on=frozenset())
+

@@ -37,6 +37,7 @@ class Project:
     def display(self, path: Path) -> str:
         """A path as messages show it: relative to the current directory when inside it."""
         try:
-            return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+            relative = os.path.relpath(path)
         except ValueError:
             return str(path)
+        return relative if not relative.startswith("..") else str(path)

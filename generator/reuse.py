@@ -32,9 +32,18 @@ MANIFEST_VERSION = 1
 
 
 def _digest_files(digest, folder: Path, skip: Path | None = None) -> None:
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_file() and (skip is None or not path.is_relative_to(skip)):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    """Every file under `folder` (but not under `skip`), its path and bytes, in a fixed order."""
+    top, skipped = str(folder), str(skip) if skip is not None else None
+    for parent, folders, names in os.walk(top):
+        folders[:] = sorted(name for name in folders if os.path.join(parent, name) != skipped)
+        for name in sorted(names):
+            path = os.path.join(parent, name)
+            relative = os.path.relpath(path, top).replace(os.sep, "/")
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(relative.encode() + b"\0" + handle.read() + b"\0")
+            except OSError:
+                continue
 
 
 def fingerprint(site: SiteBuild) -> str:

@@ -24,7 +24,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import urls
 from .build import Output, SiteBuild, render_output
@@ -249,7 +249,8 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
     larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
     whatever the template looks like; a small site takes one render, a large one a few. The split
     is kept (serve's memory, a build's .cache/) under everything it was measured from: what every
-    page shares (templates, settings, as-of date…) and every plan's digest."""
+    page shares (templates, settings, as-of date…) and every plan's digest; so are each plan's
+    size and the pages' shared parts, so after a change only the changed plans are measured."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
     store = site.kept if site.kept is not None else site.lasting
     memo = None
@@ -258,35 +259,90 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
         found = store.get(memo)
         if found is not None:
             return _pages(site, [[site.indexes.plans_by_key[key] for key in chunk] for chunk in found])
-    pages = _measure_and_split(site, plans, page_bytes, totals)
+    pages = _measure_and_split(site, plans, page_bytes, totals, store if memo is not None else None)
     if memo is not None:
         store[memo] = [[plan.key for _, group in page.groups for plan in group] for page in pages]
     return pages
 
 
-def _measure_and_split(site: SiteBuild, plans: list[Plan], page_bytes: int, totals: dict[str, int]
-                       ) -> tuple[IndexPage, ...]:
-    env = make_environment(site.project.templates_dir, site.kept)
+def _measure_and_split(site: SiteBuild, plans: list[Plan], page_bytes: int, totals: dict[str, int],
+                       store=None) -> tuple[IndexPage, ...]:
+    if "environment" not in site.memo:  # serve puts its own there, templates compiled once
+        site.memo["environment"] = make_environment(site.project.templates_dir, site.kept)
+    env = site.memo["environment"]
+    shared = (site.fingerprint(), tuple(sorted(totals.items())))
 
     def size_of(page: IndexPage, pages: tuple[IndexPage, ...]) -> int:
         return len(render_output(site, _index_output(page, pages, totals), env))
 
-    whole = _pages(site, [plans])
-    rendered = render_output(site, _index_output(whole[0], whole, totals), env)
-    if len(plans) <= 1 or len(rendered) <= page_bytes:
-        return whole
+    def render_one_page(chosen: list[Plan]) -> bytes:
+        whole = _pages(site, [chosen])
+        return render_output(site, _index_output(whole[0], whole, totals), env)
+
     empty = IndexPage(1, ())
-    shell = size_of(empty, (empty,))
-    sizes = _section_sizes(rendered, plans) or {
-        single.groups[0][1][0].key: size_of(single, (single,)) - shell
-        for single in _pages(site, [[plan] for plan in plans])}
+    shell = _kept(store, ("concerns-shell", *shared), lambda: size_of(empty, (empty,)))
+    sizes = _kept_sizes(site, plans, store, render_one_page)
+    # Sizes count each prison's heading once per inspection, so they exceed the whole by far less than 3×.
+    if sizes is None or shell + sum(sizes.values()) <= 3 * page_bytes:  # it may fit one page: render it whole
+        rendered = render_one_page(plans)
+        if len(plans) <= 1 or len(rendered) <= page_bytes:
+            return _pages(site, [plans])
+        if sizes is None:
+            sizes = _section_sizes(rendered, plans)
+            if sizes is not None and store is not None:
+                store[("concerns-sizes", site.fingerprint())] = {(p.key, p.digest): sizes[p.key] for p in plans}
+        sizes = sizes or {single.groups[0][1][0].key: size_of(single, (single,)) - shell
+                          for single in _pages(site, [[plan] for plan in plans])}
     pager = 0
     while True:
         pages = _pages(site, _pack(plans, sizes, page_bytes - shell - pager))
-        pager = max(size_of(IndexPage(page.number, ()), pages) for page in pages) - shell
+        layout = tuple((page.first, page.last) for page in pages)
+        pager = _kept(store, ("concerns-pager", *shared, layout), lambda: max(
+            size_of(IndexPage(page.number, ()), pages) for page in pages) - shell)
         if all(shell + pager + sum(sizes[p.key] for _, group in page.groups for p in group) <= page_bytes
                or sum(len(group) for _, group in page.groups) == 1 for page in pages):
             return pages
+
+
+def _kept(store, key: tuple, make: Callable[[], int]) -> int:
+    found = store.get(key) if store is not None else None
+    if found is None:
+        found = make()
+        if store is not None:
+            store[key] = found
+    return found
+
+
+def _kept_sizes(site: SiteBuild, plans: list[Plan], store, render_one_page: Callable[[list[Plan]], bytes]
+                ) -> dict[tuple[str, str], int] | None:
+    """Each plan's share of the index (see _section_sizes), kept per plan digest: the plans not
+    measured before are measured in a one-page render of their prisons' inspections followed by the
+    next prison's first (so each ends where it ends in the whole index), giving the sizes a whole
+    render gives. None without a store, or with nothing measured yet (a first build renders whole)."""
+    if store is None:
+        return None
+    key = ("concerns-sizes", site.fingerprint())
+    known: dict = store.get(key) or {}
+    if not known:
+        return None
+    missing = {plan.slug for plan in plans if (plan.key, plan.digest) not in known}
+    if missing:
+        chosen, take_next = [], False
+        for establishment in site.content.establishments:
+            if establishment.slug in missing:
+                chosen.extend(establishment.plans)
+                take_next = True
+            elif take_next and establishment.plans:
+                chosen.append(establishment.plans[0])
+                take_next = False
+        measured = _section_sizes(render_one_page(chosen), chosen)
+        if measured is None:
+            return None
+        known = {**known, **{(plan.key, plan.digest): measured[plan.key] for plan in chosen}}
+    sizes = {plan.key: known[(plan.key, plan.digest)] for plan in plans}
+    if missing:
+        store[key] = {(plan.key, plan.digest): sizes[plan.key] for plan in plans}  # the current plans only
+    return sizes
 
 
 def _section_sizes(rendered: bytes, plans: list[Plan]) -> dict[tuple[str, str], int] | None:

@@ -5,6 +5,9 @@
 - unchanged: both caches warm and nothing changed, so every file is reused (generator.reuse);
 - one-file rebuild: one plan edited under `serve` (once its start-up warm-up is done), and how many
   files that re-rendered;
+- edit to reload: `actionplans serve` running for real, a browser's livereload connection open: the
+  time from saving a plan to the reload message (the plan's own pages are written by then), and
+  to the last page that lists it being served fresh (a request for it waits until then);
 - peak memory, pages and bytes.
 
     python tests/benchmark.py            # N = 1,000 (and the real content)
@@ -53,17 +56,68 @@ else:
     live.warm_up()  # what `serve` does in the background once the site is up
     plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
     plan.write_text(re.sub(r"(text: \|\n\s+)", r"\1Changed ", plan.read_text(), count=1))
-    started = time.perf_counter()
-    written, _ = live.rebuild()
-    seconds = time.perf_counter() - started
+    rebuilt = live.rebuild()
     assert not live.errors, live.errors
-    out = {{"seconds": seconds, "written": written}}
+    out = {{"seconds": rebuilt.seconds, "first": rebuilt.first_seconds, "written": rebuilt.files}}
 # The largest process: the build itself or one of the worker processes it forks (they share the
 # parent's pages, so the machine's total is less than the sum).
 out["peak_rss_mb"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 print(json.dumps(out))
 """
+
+
+def served(root: Path) -> dict:
+    """Save a plan while `actionplans serve` runs; time the reload message and the fresh listings."""
+    import asyncio
+    import re
+    import socket
+    import time
+    import urllib.request
+
+    from tornado.websocket import websocket_connect
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(root), "--port", str(port),
+                                "--as-of", AS_OF.isoformat(), "--no-search"], cwd=HERE.parent,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in process.stdout:
+            if line.startswith("ready"):
+                break
+        plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[1]
+        page = base + plan.relative_to(root / "content" / "plans").with_suffix("").as_posix() + "/"
+
+        async def edit_and_wait() -> tuple[float, float]:
+            connection = await websocket_connect(base.replace("http", "ws") + "livereload")
+            await connection.write_message(json.dumps({"command": "hello", "protocols": [
+                "http://livereload.com/protocols/official-7"]}))
+            await connection.read_message()
+            await connection.write_message(json.dumps({"command": "info", "url": page, "plugins": {}}))
+            await asyncio.sleep(0.5)
+            started = time.perf_counter()
+            plan.write_text(re.sub(r"(text: \|\n\s+)", r"\1Edited ", plan.read_text(), count=1))
+            while json.loads(await connection.read_message())["command"] != "reload":
+                pass
+            reloaded = time.perf_counter() - started
+            connection.close()
+            body = await asyncio.to_thread(lambda: urllib.request.urlopen(page, timeout=60).read())
+            assert b"Edited " in body, "the reloaded page is not the new one"
+            shown = time.perf_counter() - started
+            await asyncio.to_thread(lambda: urllib.request.urlopen(base + "data/", timeout=60).read())
+            return reloaded, shown, time.perf_counter() - started
+
+        reloaded, shown, fresh = asyncio.run(edit_and_wait())
+        time.sleep(1)  # the server's own report of the rebuild
+        return {"reload": reloaded, "shown": shown, "fresh": fresh}
+    finally:
+        process.terminate()
+        rest = process.communicate(timeout=60)[0]
+        if "BENCH_DEBUG" in __import__("os").environ:
+            print(rest)
 
 
 def measure(mode: str, root: Path) -> dict:
@@ -85,7 +139,8 @@ def bench(count: int | None) -> dict:
         warm = measure("warm", folder)
         unchanged = measure("unchanged", folder)
         one = measure("one", folder)
-        return {"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
+        live = served(folder)
+        return {"reload": live["reload"], "fresh": live["fresh"], "first": one["first"],"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
                 "unchanged": unchanged["seconds"], "one": one["seconds"], "one_files": one["written"],
                 "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
     finally:
@@ -95,11 +150,13 @@ def bench(count: int | None) -> dict:
 def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [1000]
     rows = [bench(None)] + [bench(n) for n in sizes]
-    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one-file rebuild s':>19} "
-          f"{'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
+    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one-file rebuild s (first part)':>32} "
+          f"{'edit→reload s':>14} {'edit→all fresh s':>17} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
     for r in rows:
+        first = f"{r['first']:.3f}" if r["first"] is not None else "-"
         print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['unchanged']:>12.2f} "
-              f"{r['one']:>12.3f} ({r['one_files']:>4}) {r['rss']:>12.0f} {r['pages']:>7} {r['bytes'] / 1e6:>8.1f}")
+              f"{r['one']:>12.3f} ({r['one_files']:>4} files, {first:>5})"
+              f" {r['reload']:>14.3f} {r['fresh']:>17.3f} {r['rss']:>12.0f} {r['pages']:>7} {r['bytes'] / 1e6:>8.1f}")
 
 
 if __name__ == "__main__":

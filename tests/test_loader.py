@@ -204,3 +204,13 @@ def test_check_github_format_annotates_file_and_line(make_project, capsys):
 def test_check_command_on_valid_content(make_project, capsys):
     assert check.run(make_project()) == 0
     assert "content is valid: 1 plans" in capsys.readouterr().out
+
+
+def test_plan_files_named_or_placed_wrongly_are_reported(make_project):
+    project = make_project(plans=[], files={PATH: GOOD, "content/plans/hmp-testshire/feb-2023.yaml": "x: 1\n",
+                                            "content/plans/hmp-testshire/old/2019-06.yaml": "x: 1\n",
+                                            "content/plans/hmp-testshire/.draft.yaml": "x: 1\n",
+                                            "content/plans/hmp-testshire/notes.txt": "anything\n"})
+    found = [m for m in messages(project) if "must be named" in m]
+    assert [m.split(":")[0] for m in found] == ["content/plans/hmp-testshire/feb-2023.yaml",
+                                                 "content/plans/hmp-testshire/old/2019-06.yaml"]

@@ -290,3 +290,31 @@ def test_the_search_index_is_byte_identical_between_builds(make_project, tmp_pat
     assert len(filters) == 5  # establishment, year, kind, theme, status
     for name in filters:
         assert name.removeprefix("filter/").removesuffix(".pf_filter").encode() in meta
+
+
+def test_a_split_from_kept_sizes_is_the_split_measured_afresh(make_project, tmp_path, monkeypatch):
+    """After a change only the changed plans are measured (in a render of their prisons), and the
+    pages are exactly those a build with nothing kept makes."""
+    from generator import search
+    from generator.cache import ParseCache
+    plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 13)]
+    plans += [plan_data(f"HMP Number {n}", f"20{12 + n}-06-10") for n in (1, 4, 12)]
+    project = make_project(plans=plans)
+    lasting = ParseCache(tmp_path / "cache").derived()
+    rendered = []
+    original = search._section_sizes
+    monkeypatch.setattr(search, "_section_sizes", lambda html, chosen: rendered.append(len(chosen)) or original(html, chosen))
+
+    def split(store):
+        site = prepare(project, AS_OF, search=False, lasting=store)
+        return [[plan.key for _, group in page.groups for plan in group]
+                for page in search.split_pages(site, 5_500, site.indexes.totals())]
+
+    assert split(lasting) == split(None) and len(split(None)) >= 4
+    for slug, month in (("hmp-number-3", "2013-01"), ("hmp-number-12", "2024-06"), ("hmp-number-1", "2011-01")):
+        plan_file = project.plans_dir / slug / f"{month}.yaml"
+        plan_file.write_text(plan_file.read_text().replace("Violence was too high.", "Violence " + "was high " * 40))
+        rendered.clear()
+        kept = split(lasting)
+        assert rendered and max(rendered) <= 3  # the changed prison's inspections and the next prison's first
+        assert kept == split(None)

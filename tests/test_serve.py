@@ -1,17 +1,23 @@
-"""`actionplans serve` on a free port: a change to a plan is served, an error keeps the last good site."""
+"""`actionplans serve` on a free port: a change to a plan is served and open browsers are told to
+reload (livereload's websocket, as its script in a page speaks it), an error keeps the last good site."""
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import json
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import threading
 import urllib.request
 
 import pytest
+from tornado.websocket import websocket_connect
 
-from conftest import plan_data
+from conftest import plan_data, write_plan
 
 
 def free_port() -> int:
@@ -60,6 +66,31 @@ def server(make_project):
             process.kill()
 
 
+async def _reloads_after(base: str, changes: list, timeout: float = 20.0) -> list[float]:
+    """Connect as a browser's livereload script does, make each change once the previous reload
+    came, and return how long each reload took to come."""
+    socket_url = base.replace("http://", "ws://") + "livereload"
+    connection = await websocket_connect(socket_url)
+    try:
+        await connection.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        assert json.loads(await connection.read_message())["command"] == "hello"
+        await connection.write_message(json.dumps({"command": "info", "url": base, "plugins": {}}))
+        await asyncio.sleep(0.3)  # the server lists this browser once it has read the info message
+        took = []
+        for change in changes:
+            started = time.monotonic()
+            change()
+            while True:
+                message = await asyncio.wait_for(connection.read_message(), timeout)
+                if message and json.loads(message)["command"] == "reload":
+                    break
+            took.append(time.monotonic() - started)
+        return took
+    finally:
+        connection.close()
+
+
 def test_a_changed_plan_is_served_after_the_rebuild(server):
     project, base, _ = server
     page = base + "hmp-testshire/2023-02/"
@@ -87,3 +118,68 @@ def test_ctrl_c_stops_the_server_cleanly(server):
     _, _, process = server
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
+
+
+def test_browsers_reload_after_every_save_even_saves_a_second_apart(server):
+    """livereload alone drops a reload that follows another within 3 s; an editor's second
+    save must show too."""
+    project, base, _ = server
+    page = base + "hmp-testshire/2023-02/"
+    plan_file = project.plans_dir / "hmp-testshire" / "2023-02.yaml"
+
+    def edit(old: str, new: str):
+        return lambda: plan_file.write_text(plan_file.read_text().replace(old, new))
+
+    took = asyncio.run(_reloads_after(base, [edit("Violence was too high.", "First save."),
+                                             edit("First save.", "Second save.")]))
+    assert len(took) == 2 and all(seconds < 10 for seconds in took)
+    assert "Second save." in fetch(page)[1]
+
+
+def test_a_burst_of_saves_gives_one_rebuild(server):
+    project, base, process = server
+    first = project.plans_dir / "hmp-testshire" / "2023-02.yaml"
+    write_plan(project.root, plan_data(start="2019-06-03"))
+    first.write_text(first.read_text().replace("Violence was too high.", "Saved with another file."))
+    wait_for(lambda: "Saved with another file." in fetch(base + "hmp-testshire/2023-02/")[1]
+             and fetch(base + "hmp-testshire/2019-06/")[0] == 200)
+    time.sleep(1)
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=20)[0]
+    assert output.count("rebuilt ") == 1, output
+
+
+def test_a_listing_is_never_served_stale_while_the_rest_of_a_rebuild_runs(make_project):
+    """The edited plan's own pages come first and browsers reload then; a request for a page still
+    being rebuilt (its prison's page, a listing of every plan) waits for its new version."""
+    from generator.cache import ParseCache
+    from generator.serve import LiveSite
+
+    project = make_project(plans=[plan_data(), plan_data("HMP Otherton")])
+    live = LiveSite(project, project.root / "site", dt.date(2026, 11, 23), "http://127.0.0.1:8000/",
+                    ParseCache(project.root / ".cache" / "parsed"))
+    live.full_build()
+    plan_file = project.plans_dir / "hmp-testshire" / "2023-02.yaml"
+    plan_file.write_text(plan_file.read_text().replace("owner: Head of Safety", "owner: Head of Calm"))
+    site = project.root / "site"
+    seen: dict[str, object] = {}
+
+    def when_first_part_is_written():
+        seen["plan page"] = (site / "hmp-testshire" / "2023-02" / "index.html").read_text()
+        seen["waits"] = {file: live.waits(file) for file in ("owners/index.html", "hmp-testshire/2023-02/index.html",
+                                                               "hmp-testshire/index.html", "assets/site.css")}
+
+        def browser():
+            live.wait_until_fresh("owners/index.html")
+            seen["owners"] = (site / "owners" / "index.html").read_text()
+        seen["browser"] = threading.Thread(target=browser)
+        seen["browser"].start()
+
+    rebuilt = live.rebuild(when_first_part_is_written)
+    seen["browser"].join(10)
+    assert not live.errors and rebuilt.first_seconds is not None and rebuilt.first_seconds <= rebuilt.seconds
+    assert "Head of Calm" in seen["plan page"]
+    assert seen["waits"] == {"owners/index.html": True, "hmp-testshire/2023-02/index.html": False,
+                             "hmp-testshire/index.html": True, "assets/site.css": False}
+    assert "Head of Calm" in seen["owners"]
+    assert not live.waits("owners/index.html")

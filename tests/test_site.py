@@ -215,3 +215,24 @@ def test_an_output_path_written_twice_is_refused(make_project):
             collect(site)
     finally:
         pages.outputs = original
+
+
+def test_a_plans_own_outputs_are_described_as_the_whole_site_describes_them(make_project):
+    """serve writes an edited plan's pages first from pages.plan_outputs: the same outputs, with
+    the same keys, as the whole site's under that plan's folder."""
+    from generator.build import collect, prepare
+    from generator.pages import plan_outputs
+    from generator.reuse import output_keys
+
+    project = make_project(plans=[plan_data(), plan_data(start="2019-06-03"), plan_data("HMP Otherton")])
+    site = prepare(project, AS_OF, search=False)
+    every = collect(site)
+    keys = output_keys(site, every)
+    for plan in site.content.plans:
+        own = plan_outputs(site, frozenset({plan.key}))
+        expected = [o for o in every if o.path.startswith(plan.url)]
+        assert [(o.path, o.template, o.depends_on, o.also, o.stage) for o in own] == \
+               [(o.path, o.template, o.depends_on, o.also, o.stage) for o in expected]
+        assert output_keys(site, own) == {o.file: keys[o.file] for o in expected}
+        assert {o.path for o in own} == {plan.url, urls.plan_csv(plan.slug, plan.month_key),
+                                         urls.plan_json(plan.slug, plan.month_key)}
