@@ -297,7 +297,7 @@ def _measure_and_split(site: SiteBuild, plans: list[Plan], page_bytes: int, tota
     while True:
         pages = _pages(site, _pack(plans, sizes, page_bytes - shell - pager))
         layout = tuple((page.first, page.last) for page in pages)
-        pager = _kept(store, ("concerns-pager", *shared, layout), lambda: max(
+        pager = _kept(store, ("concerns-pager", *shared, layout), lambda pages=pages: max(
             size_of(IndexPage(page.number, ()), pages) for page in pages) - shell)
         if all(shell + pager + sum(sizes[p.key] for _, group in page.groups for p in group) <= page_bytes
                or sum(len(group) for _, group in page.groups) == 1 for page in pages):

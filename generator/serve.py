@@ -375,7 +375,7 @@ def watch_and_rebuild(live: LiveSite, folders: list[Path], reload: Callable[[], 
                 return
             reloaded: list[bool] = []
 
-            def reload_once() -> None:
+            def reload_once(reloaded: list[bool] = reloaded) -> None:
                 if not reloaded:
                     reloaded.append(True)
                     reload()
