@@ -3,11 +3,12 @@
 - cold: no caches at all (.cache/ and site/ deleted);
 - warm: parsed plans cached, every file rendered again (.cache/rendered/ deleted);
 - unchanged: both caches warm and nothing changed, so every file is reused (generator.reuse);
-- one-file rebuild: one plan edited under `serve` (once its start-up warm-up is done), and how many
-  files that re-rendered;
-- edit to reload: `actionplans serve` running for real, a browser's livereload connection open: the
-  time from saving a plan to the reload message (the plan's own pages are written by then), and
-  to the last page that lists it being served fresh (a request for it waits until then);
+- one-file rebuild: one plan edited under `serve` (once its start-up warm-up is done), how many
+  files that re-rendered, and (in brackets) when the first part, the plan's own pages, was written;
+- edit to reload, to page, to all fresh: `actionplans serve` running for real, a browser's
+  livereload connection open: the time from saving a plan to the reload message, to the plan's
+  page served anew, and to the data page (among the last pages made) served fresh (a request for a
+  page still being made waits until it is);
 - peak memory, pages and bytes.
 
     python tests/benchmark.py            # N = 1,000 (and the real content)
@@ -140,7 +141,7 @@ def bench(count: int | None) -> dict:
         unchanged = measure("unchanged", folder)
         one = measure("one", folder)
         live = served(folder)
-        return {"reload": live["reload"], "fresh": live["fresh"], "first": one["first"],"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
+        return {"reload": live["reload"], "shown": live["shown"], "fresh": live["fresh"], "first": one["first"],"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
                 "unchanged": unchanged["seconds"], "one": one["seconds"], "one_files": one["written"],
                 "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
     finally:
@@ -151,12 +152,13 @@ def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [1000]
     rows = [bench(None)] + [bench(n) for n in sizes]
     print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one-file rebuild s (first part)':>32} "
-          f"{'edit→reload s':>14} {'edit→all fresh s':>17} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
+          f"{'edit→reload s':>14} {'edit→page s':>12} {'edit→all fresh s':>17} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
     for r in rows:
         first = f"{r['first']:.3f}" if r["first"] is not None else "-"
         print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['unchanged']:>12.2f} "
               f"{r['one']:>12.3f} ({r['one_files']:>4} files, {first:>5})"
-              f" {r['reload']:>14.3f} {r['fresh']:>17.3f} {r['rss']:>12.0f} {r['pages']:>7} {r['bytes'] / 1e6:>8.1f}")
+              f" {r['reload']:>14.3f} {r['shown']:>12.3f} {r['fresh']:>17.3f} {r['rss']:>12.0f} {r['pages']:>7}"
+              f" {r['bytes'] / 1e6:>8.1f}")
 
 
 if __name__ == "__main__":
