@@ -29,7 +29,7 @@ from .model import Content
 from .problems import ContentError, Problem
 from .project import Project
 from .render import make_environment, render_template
-from .reuse import Manifest, fingerprint, link_or_copy, output_keys
+from .reuse import Manifest, fingerprint, link_or_copy, output_keys, template_digests
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,17 @@ class SiteBuild:
         if "fingerprint" not in self.memo:
             self.memo["fingerprint"] = fingerprint(self)
         return self.memo["fingerprint"]
+
+    def templates(self) -> dict[str, str]:
+        """generator.reuse.template_digests: each template and all it uses (worked out once per build)."""
+        if "templates" not in self.memo:
+            store = self.kept if self.kept is not None else self.lasting
+            self.memo["templates"] = template_digests(self.project.templates_dir, store)
+        return self.memo["templates"]
+
+    def page_fingerprint(self, template: str) -> str:
+        """What every page made with this template shares: the site's fingerprint and the template's."""
+        return f"{self.fingerprint()}:{self.templates().get(template, '-')}"
 
     def for_plan(self, name: str, plan, make: Callable[[], Any]) -> Any:
         """generator.indexes.kept_for_plan for this build: make(), kept under serve per plan version."""

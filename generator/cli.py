@@ -87,8 +87,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("serve", help="build, serve on localhost and rebuild on every change",
                             description="Build the site, serve it on localhost, and rebuild what a change "
-                                        "affects whenever content, templates or settings change; open "
-                                        "browsers reload. Content errors are shown, and the last good site "
+                                        "affects whenever content, templates or settings change (an edited "
+                                        "plan: its pages and the pages listing it; an edited template: the "
+                                        "pages made with it). Open browsers reload as soon as the edited "
+                                        "plan's own pages are written; a page still being rebuilt is sent "
+                                        "once it is fresh. Content errors are shown, and the last good site "
                                         "stays served. Ctrl-C stops.")
     _add_project(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

@@ -35,6 +35,7 @@ from .status import STATUS_KEYS
 # Where Pagefind writes its bundle, relative to the site root.
 BUNDLE = urls.search_bundle()
 CONCERNS_PAGE_BYTES = 200_000  # split the concerns index when a page would grow past this
+CONCERNS_TEMPLATE = "layouts/concerns.html"  # the split is measured with it, so kept under its digest
 
 
 class SearchIndexError(RuntimeError):
@@ -248,14 +249,15 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
     """Pack whole inspections, in order, into pages of at most `page_bytes` of HTML (an inspection
     larger than that gets a page of its own). Sizes are measured by rendering, so the limit holds
     whatever the template looks like; a small site takes one render, a large one a few. The split
-    is kept (serve's memory, a build's .cache/) under everything it was measured from: what every
-    page shares (templates, settings, as-of date…) and every plan's digest; so are each plan's
+    is kept (serve's memory, a build's .cache/) under everything it was measured from: what the
+    index pages share (their templates, settings, as-of date…) and every plan's digest; so are each plan's
     size and the pages' shared parts, so after a change only the changed plans are measured."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
     store = site.kept if site.kept is not None else site.lasting
     memo = None
     if store is not None and all(plan.digest for plan in plans):
-        memo = ("concerns-split", site.fingerprint(), page_bytes, tuple((plan.key, plan.digest) for plan in plans))
+        memo = ("concerns-split", site.page_fingerprint(CONCERNS_TEMPLATE), page_bytes,
+                tuple((plan.key, plan.digest) for plan in plans))
         found = store.get(memo)
         if found is not None:
             return _pages(site, [[site.indexes.plans_by_key[key] for key in chunk] for chunk in found])
@@ -270,7 +272,7 @@ def _measure_and_split(site: SiteBuild, plans: list[Plan], page_bytes: int, tota
     if "environment" not in site.memo:  # serve puts its own there, templates compiled once
         site.memo["environment"] = make_environment(site.project.templates_dir, site.kept)
     env = site.memo["environment"]
-    shared = (site.fingerprint(), tuple(sorted(totals.items())))
+    shared = (site.page_fingerprint(CONCERNS_TEMPLATE), tuple(sorted(totals.items())))
 
     def size_of(page: IndexPage, pages: tuple[IndexPage, ...]) -> int:
         return len(render_output(site, _index_output(page, pages, totals), env))
@@ -290,7 +292,8 @@ def _measure_and_split(site: SiteBuild, plans: list[Plan], page_bytes: int, tota
         if sizes is None:
             sizes = _section_sizes(rendered, plans)
             if sizes is not None and store is not None:
-                store[("concerns-sizes", site.fingerprint())] = {(p.key, p.digest): sizes[p.key] for p in plans}
+                store[("concerns-sizes", site.page_fingerprint(CONCERNS_TEMPLATE))] = {
+                    (p.key, p.digest): sizes[p.key] for p in plans}
         sizes = sizes or {single.groups[0][1][0].key: size_of(single, (single,)) - shell
                           for single in _pages(site, [[plan] for plan in plans])}
     pager = 0
@@ -321,7 +324,7 @@ def _kept_sizes(site: SiteBuild, plans: list[Plan], store, render_one_page: Call
     render gives. None without a store, or with nothing measured yet (a first build renders whole)."""
     if store is None:
         return None
-    key = ("concerns-sizes", site.fingerprint())
+    key = ("concerns-sizes", site.page_fingerprint(CONCERNS_TEMPLATE))
     known: dict = store.get(key) or {}
     if not known:
         return None
@@ -394,4 +397,4 @@ def _pages(site: SiteBuild, chunks: list[list[Plan]]) -> tuple[IndexPage, ...]:
 
 
 def _index_output(page: IndexPage, pages: tuple[IndexPage, ...], totals: dict[str, int]) -> Output:
-    return Output(page.url, "layouts/concerns.html", {"page": page, "pages": pages, "totals": totals})
+    return Output(page.url, CONCERNS_TEMPLATE, {"page": page, "pages": pages, "totals": totals})

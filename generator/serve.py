@@ -2,12 +2,13 @@
 
 Every output has a key naming what it is made from (generator.reuse): after a change, only outputs
 whose key changed are rendered, so an edited plan re-renders its page, its establishment, the
-listings that show it and the site-wide files, and a template or asset change re-renders everything.
+listings that show it and the site-wide files; an edited template re-renders the pages made with
+it (all pages for base.html, the plan pages for components/action.html…); an edited asset is copied.
 Each file is replaced atomically, so a page is never half written. A content or template error
 keeps the last good site and shows the problems in the terminal and, in the browser, on every page.
 
-An edit is seen within tens of milliseconds (a watcher thread, not livereload's 0.8 s polling), and
-the rebuild runs in two parts: the edited plans' own pages and data files first, then open
+An edit is seen within milliseconds (the operating system tells watchdog; livereload would look
+every 0.8 s), and the rebuild runs on a thread of its own in two parts: the edited plans' own pages and data files first, then open
 browsers reload, then everything else the edit touches (the prison's pages, listings, whole-dataset
 files). Until a file of the second part is written, a request for it waits, so a page is never
 served stale.
@@ -28,13 +29,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .build import Output, SiteBuild, build, collect, copy_assets, prepare, render_output
-from .pages import plan_outputs
 from .cache import ParseCache
 from .loader import load
+from .pages import plan_outputs
 from .problems import ContentError
 from .project import Project
 from .render import TemplateProblem, make_environment
-from .reuse import Manifest, output_keys
+from .reuse import Manifest, assets_digest, output_keys
 
 
 # A bound on memory: past it the store starts again empty. Well above what 10,000 plans keep
@@ -46,11 +47,12 @@ POLL_SECONDS = 0.2  # how often the rebuild thread checks for Ctrl-C while it wa
 QUIET_SECONDS = 0.04  # a burst of saves (an editor saving several files) ends when nothing changed for this long
 RELOAD_PAUSE_SECONDS = 0.1  # after browsers are told to reload, before the rest of a rebuild
 WAIT_SECONDS = 60.0  # the longest a request waits for its file to be rewritten
+HTML_KEPT = ("fragment", "keep")  # kept work made with templates (generator.render: fragment(), keep())
 
 
 @dataclass(frozen=True)
 class Rebuilt:
-    """What a rebuild did: files written, seconds in all, and seconds until the changed plans'
+    """What a rebuild did: files written, seconds in all, and seconds until the edited plans'
     own files were written and browsers told to reload (None: there was no first part)."""
     files: int
     seconds: float
@@ -68,10 +70,16 @@ class LiveSite:
     site: SiteBuild | None = None
     keys: dict[str, str] = field(default_factory=dict)  # file -> key of what is being served
     fingerprint: str = ""  # generator.reuse.fingerprint of the site being served
+    assets: str = ""  # generator.reuse.assets_digest of the assets in the served folder
     # Work kept between rebuilds (SiteBuild.kept): statuses and timeline events per plan digest, HTML
-    # fragments of listing pages; emptied when anything site-wide changes, since keys name only plans.
+    # fragments of listing pages; emptied when anything site-wide changes, since keys name only plans,
+    # and its HTML dropped when a template changes.
     kept: dict = field(default_factory=dict)
     env: Any = None  # the Jinja environment, kept while the templates are unchanged
+    # What the kept work and the environment were made under: the fingerprint and template digests
+    # (not those of the site served: a rebuild that failed may have made them under others).
+    kept_under: tuple = ()
+    dropped: bool = False  # kept work was dropped in this rebuild (the garbage collector looks at all)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Files whose new version is still being made (the second part of a rebuild): requests wait;
@@ -89,6 +97,7 @@ class LiveSite:
         result = build(self.project, self.output_dir, self.as_of or dt.date.today(), base_url=self.base_url,
                        search=False, parse_cache=self.cache)
         self.site, self.keys, self.fingerprint = result.site, result.keys, result.site.fingerprint()
+        self.assets = assets_digest(self.project)
         _settle(everything=True)
 
     def rebuild(self, first_ready: Callable[[], None] | None = None) -> Rebuilt:
@@ -105,10 +114,10 @@ class LiveSite:
 
         with self.lock:
             try:
-                before = self.fingerprint
+                self.dropped = False
                 written = self._rebuild(first)
                 self.errors = []
-                _settle(everything=self.fingerprint != before)
+                _settle(everything=self.dropped)
             except ContentError as error:
                 self.errors = [p.format() for p in error.problems if p.severity == "error"]
                 written = 0
@@ -125,9 +134,15 @@ class LiveSite:
         site = prepare(self.project, self.as_of or dt.date.today(), self.base_url, search=False, content=content,
                        kept=self.kept)
         shared = site.fingerprint()
-        if shared != self.fingerprint or len(self.kept) > MAX_KEPT:
+        under = (shared, site.templates())
+        if not self.kept_under or under[0] != self.kept_under[0] or len(self.kept) > MAX_KEPT:
             self.kept.clear()
-            self.env = None
+            self.env, self.dropped = None, True
+        elif under[1] != self.kept_under[1]:  # templates edited: what they made goes, the rest stays
+            for key in [key for key in self.kept if key[0] in HTML_KEPT]:
+                del self.kept[key]
+            self.env, self.dropped = None, True
+        self.kept_under = under
         if self.env is None:
             self.env = make_environment(self.project.templates_dir, self.kept)
         site.memo["environment"] = self.env
@@ -154,9 +169,10 @@ class LiveSite:
         self._write(site, rest)
         for file in self.keys.keys() - keys.keys():
             (self.output_dir / file).unlink(missing_ok=True)
-        if shared != self.fingerprint:
+        assets = assets_digest(self.project)
+        if assets != self.assets:
             copy_assets(site, self.output_dir)
-        self.site, self.keys, self.fingerprint = site, keys, shared
+        self.site, self.keys, self.fingerprint, self.assets = site, keys, shared, assets
         self._set_pending(frozenset())
         Manifest.read(self.project.root, self.output_dir).write(self.output_dir, keys)  # for the next build
         return written + len(rest)

@@ -171,3 +171,125 @@ def test_a_parsed_file_is_read_again_whenever_its_status_changes(tmp_path, monke
     assert cache.file_key(plan, "plan.yaml") == second
     plan.write_text("text: one\n")
     assert cache.file_key(plan, "plan.yaml") == first
+
+
+def own_templates(project: Project) -> Path:
+    """A copy of the shipped templates in the project, to edit."""
+    templates = project.root / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    return templates
+
+
+def append_to(path: Path, text: str, before: str) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert before in source, path
+    index = source.rindex(before)
+    path.write_text(source[:index] + text + source[index:], encoding="utf-8")
+
+
+def made_again(folder: Path, before: dict[str, int]) -> set[str]:
+    """Files of a site that are not the previous build's file linked forward (a new inode)."""
+    return {f for f, inode in inodes(folder).items() if before.get(f) != inode}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def is_plan_page(file: str) -> bool:
+    parts = file.split("/")
+    return len(parts) == 3 and parts[2] == "index.html" and len(parts[1]) == 7 and parts[1][4] == "-"
+
+
+@pytest.mark.parametrize("template, edited_at, expected", [
+    ("layouts/owner.html", "{% endblock %}", lambda f: f.startswith("owners/") and f != "owners/index.html"),
+    ("partials/owner_plan.html", "</", lambda f: f.startswith("owners/") and f != "owners/index.html"),
+    ("components/action.html", "</li>", is_plan_page),
+    ("base.html", "</body>", lambda f: f.endswith(".html")),
+])
+def test_an_edited_template_renders_only_the_pages_made_with_it(project, template, edited_at, expected):
+    """Its layout and every template that layout uses, however deep: a partial rendered with
+    fragment() counts, an include, an import and what a layout extends."""
+    build(project, project.root / "site", AS_OF, search=False)  # with the project's own templates
+    site = project.root / "site"
+    before = inodes(site)
+    append_to(own_templates(project) / template, "<!-- edited -->", edited_at)
+    assert_same_as_fresh_build(project)
+    expected_files = {f for f in before if expected(f) and not f.startswith(("assets/", "pagefind/"))}
+    assert expected_files
+    assert made_again(site, before) - {f for f in before if f.startswith("assets/")} == expected_files
+    assert all("<!-- edited -->" in (site / f).read_text(encoding="utf-8") for f in expected_files)
+
+
+def test_an_edited_stylesheet_is_copied_and_no_page_is_rendered(project):
+    templates = own_templates(project)
+    build(project, project.root / "site", AS_OF, search=False)
+    (templates / "assets" / "site.css").write_text("/* edited */\n", encoding="utf-8")
+    result = build(project, project.root / "site", AS_OF, search=False)
+    assert result.rendered == 0
+    assert (project.root / "site" / "assets" / "site.css").read_text(encoding="utf-8") == "/* edited */\n"
+
+
+def test_a_template_naming_what_it_uses_only_when_rendering_counts_as_using_all(tmp_path):
+    from generator.reuse import template_digests
+
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "base.html").write_text("{% block content %}{% endblock %}")
+    (tmp_path / "other.html").write_text("other")
+    (tmp_path / "layouts" / "known.html").write_text('{% extends "base.html" %}')
+    (tmp_path / "layouts" / "worked_out.html").write_text("{% include name %}")
+    (tmp_path / "layouts" / "broken.html").write_text("{% if %}")
+    before = template_digests(tmp_path)
+    (tmp_path / "other.html").write_text("other, edited")
+    after = template_digests(tmp_path)
+    assert after["layouts/known.html"] == before["layouts/known.html"]
+    assert after["layouts/worked_out.html"] != before["layouts/worked_out.html"]
+    assert after["layouts/broken.html"] != before["layouts/broken.html"]
+    (tmp_path / "base.html").write_text("{% block content %}{% endblock %}!")
+    assert template_digests(tmp_path)["layouts/known.html"] != after["layouts/known.html"]
+
+
+def test_serve_after_template_edits_gives_the_site_a_fresh_build_gives(project):
+    """Under serve an edited template drops the listing parts it made (kept between rebuilds) and
+    re-renders only the pages made with it; a rebuild that failed on a template error leaves
+    nothing behind that the next rebuild could show."""
+    from generator.cache import ParseCache
+    from generator.serve import LiveSite
+
+    templates = own_templates(project)
+    base = "http://127.0.0.1:8000/"
+    live = LiveSite(project, project.root / "served", AS_OF, base, ParseCache(project.root / ".cache" / "parsed"))
+    live.full_build()
+    live.warm_up()
+    owner_pages = [f for f in live.keys if f.startswith("owners/") and f != "owners/index.html"]
+
+    def assert_fresh(number: int) -> None:
+        fresh = build(project, project.root.parent / f"fresh-{number}", AS_OF, base_url=base, search=False,
+                      cache=False)
+        served, expected = tree(project.root / "served"), tree(fresh.output_dir)
+        assert served.keys() == expected.keys()
+        assert [f for f in served if served[f] != expected[f]] == []
+
+    partial = templates / "partials" / "owner_plan.html"
+    append_to(partial, "<!-- edited -->", "</")
+    assert live.rebuild().files == len(owner_pages) and not live.errors
+    assert_fresh(1)
+    edited = partial.read_text(encoding="utf-8")
+
+    layout = templates / "layouts" / "data.html"  # made after the owner pages
+    append_to(layout, "{% if %}", "{% endblock %}")  # an error, in the same save as another edit
+    partial.write_text(edited.replace("</", "<!-- again -->\n</", 1), encoding="utf-8")
+    live.rebuild()
+    assert live.errors and "layouts/data.html" in live.errors[0]
+    layout.write_text(layout.read_text(encoding="utf-8").replace("{% if %}", ""), encoding="utf-8")
+    partial.write_text(edited, encoding="utf-8")  # both back as the site being served was made
+    live.rebuild()
+    assert not live.errors
+    edit(project, "hmp-leicester/2023-02.yaml", "owner: ", "owner: Deputy Governor and ")  # owner pages again
+    live.rebuild()
+    assert not live.errors
+    assert_fresh(2)
+
+    (templates / "assets" / "site.css").write_text("/* edited */\n", encoding="utf-8")
+    assert live.rebuild().files == 0
+    assert (project.root / "served" / "assets" / "site.css").read_text(encoding="utf-8") == "/* edited */\n"
