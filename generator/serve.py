@@ -98,6 +98,7 @@ class LiveSite:
                        search=False, parse_cache=self.cache)
         self.site, self.keys, self.fingerprint = result.site, result.keys, result.site.fingerprint()
         self.assets = assets_digest(self.project)
+        self.kept_under = (self.fingerprint, result.site.templates())  # nothing is kept yet: all of it is current
         _settle(everything=True)
 
     def rebuild(self, first_ready: Callable[[], None] | None = None) -> Rebuilt:

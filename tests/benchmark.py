@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -85,14 +87,19 @@ def served(root: Path) -> dict:
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(root), "--port", str(port),
                                 "--as-of", AS_OF.isoformat(), "--no-search"], cwd=HERE.parent,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    said: list[str] = []
     try:
         for line in process.stdout:
+            said.append(line)
             if line.startswith("ready"):
                 break
+        # Keep reading what the server says, so it never waits on a full pipe.
+        drain = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
+        drain.start()
         plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[1]
         page = base + plan.relative_to(root / "content" / "plans").with_suffix("").as_posix() + "/"
 
-        async def edit_and_wait() -> tuple[float, float]:
+        async def edit_and_wait() -> tuple[float, float, float]:
             connection = await websocket_connect(base.replace("http", "ws") + "livereload")
             await connection.write_message(json.dumps({"command": "hello", "protocols": [
                 "http://livereload.com/protocols/official-7"]}))
@@ -111,14 +118,18 @@ def served(root: Path) -> dict:
             await asyncio.to_thread(lambda: urllib.request.urlopen(base + "data/", timeout=60).read())
             return reloaded, shown, time.perf_counter() - started
 
-        reloaded, shown, fresh = asyncio.run(edit_and_wait())
+        # A lost reload fails the benchmark, with what the server said, instead of waiting for ever.
+        reloaded, shown, fresh = asyncio.run(asyncio.wait_for(edit_and_wait(), 300))
         time.sleep(1)  # the server's own report of the rebuild
+        if "BENCH_DEBUG" in os.environ:
+            print("".join(said))
         return {"reload": reloaded, "shown": shown, "fresh": fresh}
+    except BaseException:
+        print("".join(said), file=sys.stderr)
+        raise
     finally:
         process.terminate()
-        rest = process.communicate(timeout=60)[0]
-        if "BENCH_DEBUG" in __import__("os").environ:
-            print(rest)
+        process.wait(timeout=60)
 
 
 def measure(mode: str, root: Path) -> dict:

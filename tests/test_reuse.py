@@ -293,3 +293,19 @@ def test_serve_after_template_edits_gives_the_site_a_fresh_build_gives(project):
     (templates / "assets" / "site.css").write_text("/* edited */\n", encoding="utf-8")
     assert live.rebuild().files == 0
     assert (project.root / "served" / "assets" / "site.css").read_text(encoding="utf-8") == "/* edited */\n"
+
+
+def test_serve_keeps_its_start_up_work_for_the_first_rebuild(project):
+    """What warm_up works out per plan (statuses, owner lists…) is still there when the first edit
+    comes, so the first rebuild is as quick as later ones."""
+    from generator.cache import ParseCache
+    from generator.serve import LiveSite
+
+    live = LiveSite(project, project.root / "served", AS_OF, None, ParseCache(project.root / ".cache" / "parsed"))
+    live.full_build()
+    live.warm_up()
+    statuses = {key for key in live.kept if key[0] == "statuses"}
+    assert len(statuses) == len(live.site.content.plans)
+    edit(project, "hmp-littlehey/2023-09.yaml", "text: ", "text: Edited. ")
+    live.rebuild()
+    assert not live.errors and statuses <= set(live.kept)
