@@ -115,11 +115,16 @@ class SiteBuild:
             self.memo["fingerprint"] = fingerprint(self)
         return self.memo["fingerprint"]
 
+    @property
+    def store(self):
+        """Where work outlasting this build is kept under keys naming its inputs: serve's memory,
+        else a build's .cache/ (generator.cache.DerivedStore); None for neither."""
+        return self.kept if self.kept is not None else self.lasting
+
     def templates(self) -> dict[str, str]:
         """generator.reuse.template_digests: each template and all it uses (worked out once per build)."""
         if "templates" not in self.memo:
-            store = self.kept if self.kept is not None else self.lasting
-            self.memo["templates"] = template_digests(self.project.templates_dir, store)
+            self.memo["templates"] = template_digests(self.project, self.store)
         return self.memo["templates"]
 
     def page_fingerprint(self, template: str) -> str:

@@ -24,7 +24,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .cache import _code_version, _library_versions
 
@@ -37,17 +37,23 @@ MANIFEST_VERSION = 1
 
 def _digest_files(digest, folder: Path, skip: Path | None = None) -> None:
     """Every file under `folder` (but not under `skip`), its path and bytes, in a fixed order."""
+    for relative, data in _files(folder, skip):
+        digest.update(relative.encode() + b"\0" + data + b"\0")
+
+
+def _files(folder: Path, skip: Path | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path relative to `folder`, bytes) of every file under it but not under `skip`, in a fixed order."""
     top, skipped = str(folder), str(skip) if skip is not None else None
     for parent, folders, names in os.walk(top):
         folders[:] = sorted(name for name in folders if os.path.join(parent, name) != skipped)
         for name in sorted(names):
             path = os.path.join(parent, name)
-            relative = os.path.relpath(path, top).replace(os.sep, "/")
             try:
                 with open(path, "rb") as handle:
-                    digest.update(relative.encode() + b"\0" + handle.read() + b"\0")
+                    data = handle.read()
             except OSError:
                 continue
+            yield os.path.relpath(path, top).replace(os.sep, "/"), data
 
 
 def fingerprint(site: SiteBuild) -> str:
@@ -74,15 +80,15 @@ def assets_digest(project: Project) -> str:
 USES_ALL = "*"  # what a template uses when its uses cannot be read from it
 
 
-def template_digests(templates_dir: Path, store=None) -> dict[str, str]:
+def template_digests(project: Project, store=None) -> dict[str, str]:
     """Each template's name -> a digest of it and of every template it uses, however deep (what it
     extends, includes, imports, or renders with fragment("name", …)), so an edited template makes
     again only the pages made with it. A template whose uses cannot all be read from its source (a
     name worked out while rendering, a syntax error) counts as using every template. What each
     version of a template uses is kept in `store` (serve's memory, a build's .cache/)."""
-    sources = _template_sources(templates_dir)
+    sources = dict(_files(project.templates_dir, skip=project.assets_dir))
     own = {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()}
-    parse = _TemplateParser(templates_dir)
+    parse = _TemplateParser(project.templates_dir)
     uses: dict[str, tuple[str, ...] | str] = {}
     for name, data in sources.items():
         key = ("template-uses", name, own[name])
@@ -107,22 +113,6 @@ def template_digests(templates_dir: Path, store=None) -> dict[str, str]:
             todo.extend(found)
         digests[name] = hashlib.sha256("".join(f"{n}={own.get(n, '-')}\n" for n in sorted(seen)).encode()).hexdigest()
     return digests
-
-
-def _template_sources(templates_dir: Path) -> dict[str, bytes]:
-    """Every file under templates/ but the static assets, by its template name."""
-    found: dict[str, bytes] = {}
-    top = str(templates_dir)
-    for parent, folders, names in os.walk(top):
-        folders[:] = sorted(f for f in folders if not (parent == top and f == "assets"))
-        for name in sorted(names):
-            path = os.path.join(parent, name)
-            try:
-                with open(path, "rb") as handle:
-                    found[os.path.relpath(path, top).replace(os.sep, "/")] = handle.read()
-            except OSError:
-                continue
-    return found
 
 
 class _TemplateParser:

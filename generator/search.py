@@ -253,7 +253,7 @@ def split_pages(site: SiteBuild, page_bytes: int, totals: dict[str, int]) -> tup
     index pages share (their templates, settings, as-of date…) and every plan's digest; so are each plan's
     size and the pages' shared parts, so after a change only the changed plans are measured."""
     plans = [plan for establishment in site.content.establishments for plan in establishment.plans]
-    store = site.kept if site.kept is not None else site.lasting
+    store = site.store
     memo = None
     if store is not None and all(plan.digest for plan in plans):
         memo = ("concerns-split", site.page_fingerprint(CONCERNS_TEMPLATE), page_bytes,

@@ -8,9 +8,9 @@ Each file is replaced atomically, so a page is never half written. A content or 
 keeps the last good site and shows the problems in the terminal and, in the browser, on every page.
 
 An edit is seen within milliseconds (the operating system tells watchdog; livereload would look
-every 0.8 s), and the rebuild runs on a thread of its own in two parts: the edited plans' own pages and data files first, then open
-browsers reload, then everything else the edit touches (the prison's pages, listings, whole-dataset
-files). Until a file of the second part is written, a request for it waits, so a page is never
+every 0.8 s), and the rebuild runs on a thread of its own in two parts: the edited plans' own pages
+and data files first, then open browsers reload, then everything else the edit touches (the
+prison's pages, listings, whole-dataset files). Until a file of the second part is written, a request for it waits, so a page is never
 served stale.
 """
 from __future__ import annotations

@@ -233,20 +233,22 @@ def test_an_edited_stylesheet_is_copied_and_no_page_is_rendered(project):
 def test_a_template_naming_what_it_uses_only_when_rendering_counts_as_using_all(tmp_path):
     from generator.reuse import template_digests
 
-    (tmp_path / "layouts").mkdir()
-    (tmp_path / "base.html").write_text("{% block content %}{% endblock %}")
-    (tmp_path / "other.html").write_text("other")
-    (tmp_path / "layouts" / "known.html").write_text('{% extends "base.html" %}')
-    (tmp_path / "layouts" / "worked_out.html").write_text("{% include name %}")
-    (tmp_path / "layouts" / "broken.html").write_text("{% if %}")
-    before = template_digests(tmp_path)
-    (tmp_path / "other.html").write_text("other, edited")
-    after = template_digests(tmp_path)
+    project = Project(tmp_path)
+    templates = project.root / "templates"
+    (templates / "layouts").mkdir(parents=True)
+    (templates / "base.html").write_text("{% block content %}{% endblock %}")
+    (templates / "other.html").write_text("other")
+    (templates / "layouts" / "known.html").write_text('{% extends "base.html" %}')
+    (templates / "layouts" / "worked_out.html").write_text("{% include name %}")
+    (templates / "layouts" / "broken.html").write_text("{% if %}")
+    before = template_digests(project)
+    (templates / "other.html").write_text("other, edited")
+    after = template_digests(project)
     assert after["layouts/known.html"] == before["layouts/known.html"]
     assert after["layouts/worked_out.html"] != before["layouts/worked_out.html"]
     assert after["layouts/broken.html"] != before["layouts/broken.html"]
-    (tmp_path / "base.html").write_text("{% block content %}{% endblock %}!")
-    assert template_digests(tmp_path)["layouts/known.html"] != after["layouts/known.html"]
+    (templates / "base.html").write_text("{% block content %}{% endblock %}!")
+    assert template_digests(project)["layouts/known.html"] != after["layouts/known.html"]
 
 
 def test_serve_after_template_edits_gives_the_site_a_fresh_build_gives(project):
