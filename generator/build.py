@@ -226,14 +226,16 @@ def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
 
 def _render_all(site: SiteBuild, outputs: list[Output], folder: Path,
                 progress: Callable[[int, int], None] | None) -> None:
-    """Render and write these outputs; many use both cores (a forked worker per core)."""
+    """Render and write these outputs; many use both cores (a forked worker per core), each taking
+    the next batch when it finishes one, the costliest first, so neither waits long for the other."""
     workers = min(os.cpu_count() or 1, 4)
     if len(outputs) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        batches = _batches(site, outputs, workers)
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                                 initargs=(site, outputs, folder, workers)) as pool:
+                                 initargs=(site, outputs, batches, folder)) as pool:
             done = 0
-            for count in pool.map(_worker_write, range(workers)):
+            for count in pool.map(_worker_write, range(len(batches))):
                 done += count
                 if progress:
                     progress(done, len(outputs))
@@ -241,9 +243,30 @@ def _render_all(site: SiteBuild, outputs: list[Output], folder: Path,
     _write_share(site, outputs, folder, progress, len(outputs))
 
 
+BATCHES_PER_WORKER = 24  # more balances better; each batch costs a message to and from a worker
+
+
+def _batches(site: SiteBuild, outputs: list[Output], workers: int) -> list[list[int]]:
+    """Output positions in batches of about equal cost, costliest first. An output's cost is guessed
+    from how many plans it shows (a listing of every plan costs far more than one plan's page)."""
+    every = max(len(site.content.plans), 1)
+    costs = [every if o.depends_on is None else max(len(o.depends_on), 1) for o in outputs]
+    order = sorted(range(len(outputs)), key=lambda i: -costs[i])
+    share = max(sum(costs) // (workers * BATCHES_PER_WORKER), 1)
+    batches: list[list[int]] = []
+    cost = share
+    for i in order:
+        if cost >= share:
+            batches.append([])
+            cost = 0
+        batches[-1].append(i)
+        cost += costs[i]
+    return batches
+
+
 def _write_share(site: SiteBuild, outputs: list[Output], folder: Path,
-                 progress: Callable[[int, int], None] | None, total: int) -> int:
-    env = make_environment(site.project.templates_dir)
+                 progress: Callable[[int, int], None] | None, total: int, env=None) -> int:
+    env = env or make_environment(site.project.templates_dir)
     made_dirs: set[Path] = set()
     for number, output in enumerate(outputs, 1):
         target = folder / output.file
@@ -261,18 +284,19 @@ def _write_share(site: SiteBuild, outputs: list[Output], folder: Path,
     return len(outputs)
 
 
-# A forked worker inherits the site and its outputs when it starts: nothing is pickled but the
-# worker's number and the count it returns.
+# A forked worker inherits the site, its outputs and their batches when it starts: nothing is
+# pickled but a batch's number and the count it returns.
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(site: SiteBuild, outputs: list[Output], folder: Path, workers: int) -> None:
-    _WORKER.update(site=site, outputs=outputs, folder=folder, workers=workers)
+def _worker_start(site: SiteBuild, outputs: list[Output], batches: list[list[int]], folder: Path) -> None:
+    _WORKER.update(site=site, outputs=outputs, batches=batches, folder=folder,
+                   env=make_environment(site.project.templates_dir))
 
 
-def _worker_write(index: int) -> int:
-    share = _WORKER["outputs"][index::_WORKER["workers"]]
-    return _write_share(_WORKER["site"], share, _WORKER["folder"], None, len(share))
+def _worker_write(batch: int) -> int:
+    share = [_WORKER["outputs"][i] for i in _WORKER["batches"][batch]]
+    return _write_share(_WORKER["site"], share, _WORKER["folder"], None, len(share), _WORKER["env"])
 
 
 def copy_assets(site: SiteBuild, folder: Path) -> int:

@@ -176,6 +176,30 @@ def test_same_content_and_date_give_byte_identical_sites(make_project, tmp_path)
     assert digest(first) == digest(second)
 
 
+def test_rendering_in_worker_processes_gives_the_site_one_process_gives(tmp_path, monkeypatch):
+    """Large sites are rendered by forked workers taking batches; the files must not depend on it."""
+    from generator import build as build_module
+    project = Project(REPO)
+    serial = build(project, tmp_path / "serial", AS_OF, search=False, cache=False).output_dir
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    parallel = build(project, tmp_path / "parallel", AS_OF, search=False, cache=False).output_dir
+    assert digest(parallel) == digest(serial)
+
+
+def test_work_for_the_workers_is_every_output_once_costliest_first():
+    from types import SimpleNamespace
+    from generator.build import Output, _batches
+    plans = [("p", str(n)) for n in range(10)]
+    site = SimpleNamespace(content=SimpleNamespace(plans=plans))
+    outputs = [Output(f"plan-{n}/", depends_on=frozenset({key})) for n, key in enumerate(plans)]
+    outputs.insert(4, Output("owner/", depends_on=None))  # shows every plan
+    batches = _batches(site, outputs, workers=2)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(outputs)))
+    assert batches[0] == [4]  # the listing of every plan alone, and first
+    assert len(batches) > 2
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(make_project, capsys):
     project = make_project()
     assert build_command.run(project, None, AS_OF, search=False) == 0
