@@ -3,13 +3,15 @@ of the libraries it uses), never by time.
 
 Parsing and validating YAML is the slowest part of loading; the cache keeps, for each file content
 seen, the model object and the problems found. A changed file has a new key, so stale data is never
-served; the folder is safe to delete at any time.
+served; the folder is safe to delete at any time. After each build it keeps only what that build
+used (prune), so it does not grow with every version of the content and the code.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 import time
 from functools import cache
@@ -53,6 +55,8 @@ class ParseCache:
         # only the files whose status changed. Any write changes the change time, which no tool
         # can set back.
         self.known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.used: set[str] = set()  # keys read or written by this process: what prune() keeps
+        self._derived: DerivedStore | None = None
 
     def key(self, data: bytes, display: str) -> str:
         return hashlib.sha256(display.encode() + b"\0" + data).hexdigest()
@@ -79,6 +83,7 @@ class ParseCache:
         return key
 
     def get(self, key: str) -> Any | None:
+        self.used.add(key)
         if key in self.memory:
             return self.memory[key]
         value = _read_pickle(self.folder / key[:2] / key)
@@ -87,13 +92,36 @@ class ParseCache:
         return value
 
     def derived(self) -> "DerivedStore":
-        return DerivedStore(self.folder / "derived")
+        if self._derived is None:
+            self._derived = DerivedStore(self.folder / "derived")
+        return self._derived
+
+    def prune(self) -> int:
+        """Delete what this process has not used: entries for other versions of the code or the
+        libraries, for versions of plan files no longer in content/, and derived results no longer
+        asked for. Called after a build succeeds, when every plan file has been looked up; costs
+        only time if something pruned is wanted again (switching back to another branch). Returns
+        how many entries were deleted."""
+        removed = 0
+        for other in _entries(self.folder.parent):
+            if other != self.folder and other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+                removed += 1
+        derived = self.derived()
+        for folder, used in ((self.folder, self.used), (derived.folder, derived.used)):
+            for sub in _entries(folder):
+                if sub.is_dir() and sub != derived.folder:
+                    for entry in _entries(sub):
+                        if entry.name not in used and not entry.name.startswith("tmp"):  # tmp: being written
+                            removed += _unlink(entry)
+        return removed
 
     def put(self, key: str, value: Any) -> None:
         self.put_pickled(key, value, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put_pickled(self, key: str, value: Any, data: bytes) -> None:
         """Keep `value`, given with its pickled bytes (a worker process already made them)."""
+        self.used.add(key)
         self.memory[key] = value
         _write_atomically(self.folder / key[:2] / key, data)
 
@@ -106,9 +134,11 @@ class DerivedStore:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.used: set[str] = set()  # entries read or written: what ParseCache.prune() keeps
 
     def _path(self, key: tuple) -> Path:
         name = hashlib.sha256(repr(key).encode()).hexdigest()
+        self.used.add(name)
         return self.folder / name[:2] / name
 
     def get(self, key: tuple) -> Any | None:
@@ -125,6 +155,21 @@ def _read_pickle(path: Path) -> Any | None:
             return pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         return None
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _unlink(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

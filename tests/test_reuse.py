@@ -110,6 +110,35 @@ def test_deleting_the_cache_only_costs_time(project):
     assert result.rendered == len(result.keys)
 
 
+def test_the_cache_keeps_only_what_the_last_build_used(project):
+    """Without pruning, .cache/ would grow with every saved version of every plan and every version
+    of the code; after a build it holds one parsed entry per plan file and nothing from older code."""
+    parsed = project.root / ".cache" / "parsed"
+
+    def entries() -> dict[str, set[str]]:
+        return {version.name: {p.name for p in version.glob("??/*")} for version in parsed.iterdir()}
+
+    plan_files = len(list(project.plans_dir.glob("*/*.yaml")))
+    (version,) = entries()
+    assert len(entries()[version]) == plan_files
+    derived = {p.name for p in (parsed / version / "derived").glob("??/*")}
+    assert derived, "repeat-concern scores and the concerns split are kept"
+    stale = parsed / "0123456789abcdef" / "ab" / "ab12"  # what older code left behind
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    (parsed / version / "derived" / "ff" / "ff00").parent.mkdir(parents=True, exist_ok=True)
+    (parsed / version / "derived" / "ff" / "ff00").write_bytes(b"no longer asked for")
+
+    edit(project, "hmp-littlehey/2023-09.yaml", "text: ", "text: Edited. ")
+    before = entries()[version]
+    assert_same_as_fresh_build(project)
+    after = entries()
+    assert list(after) == [version]
+    assert len(after[version]) == plan_files and len(after[version] - before) == 1
+    assert not (parsed / version / "derived" / "ff" / "ff00").exists()
+    assert list((parsed / version / "derived").glob("??/*")), "what this build asked for is kept"
+
+
 def test_serve_rebuilds_give_the_site_a_fresh_build_gives(project):
     """serve keeps statuses, timeline events and listing fragments between rebuilds: after each
     change its site is still exactly what a build from nothing makes."""
