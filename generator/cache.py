@@ -4,7 +4,7 @@ of the libraries it uses), never by time.
 Parsing and validating YAML is the slowest part of loading; the cache keeps, for each file content
 seen, the model object and the problems found. A changed file has a new key, so stale data is never
 served; the folder is safe to delete at any time. After each build it keeps only what that build
-used (prune), so it does not grow with every version of the content and the code.
+used (prune), so it does not grow with every saved version of a plan or every change to the code.
 """
 from __future__ import annotations
 
@@ -56,7 +56,6 @@ class ParseCache:
         # can set back.
         self.known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.used: set[str] = set()  # keys read or written by this process: what prune() keeps
-        self._derived: DerivedStore | None = None
 
     def key(self, data: bytes, display: str) -> str:
         return hashlib.sha256(display.encode() + b"\0" + data).hexdigest()
@@ -92,28 +91,25 @@ class ParseCache:
         return value
 
     def derived(self) -> "DerivedStore":
-        if self._derived is None:
-            self._derived = DerivedStore(self.folder / "derived")
-        return self._derived
+        return DerivedStore(self.folder / "derived")
 
     def prune(self) -> int:
-        """Delete what this process has not used: entries for other versions of the code or the
-        libraries, for versions of plan files no longer in content/, and derived results no longer
-        asked for. Called after a build succeeds, when every plan file has been looked up; costs
-        only time if something pruned is wanted again (switching back to another branch). Returns
-        how many entries were deleted."""
+        """Delete what this process has not used: folders for other versions of the code or the
+        libraries, and entries for versions of plan files no longer in content/. Called after a
+        build succeeds, when every plan file has been looked up; costs only time if something pruned
+        is wanted again (switching back to another branch). Derived results are small and kept: a
+        build that finds the concerns split reads none of the sizes it was measured from, which the
+        next change needs. Returns how many entries were deleted."""
         removed = 0
         for other in _entries(self.folder.parent):
             if other != self.folder and other.is_dir():
                 shutil.rmtree(other, ignore_errors=True)
                 removed += 1
-        derived = self.derived()
-        for folder, used in ((self.folder, self.used), (derived.folder, derived.used)):
-            for sub in _entries(folder):
-                if sub.is_dir() and sub != derived.folder:
-                    for entry in _entries(sub):
-                        if entry.name not in used and not entry.name.startswith("tmp"):  # tmp: being written
-                            removed += _unlink(entry)
+        for sub in _entries(self.folder):
+            if sub.is_dir() and sub.name != "derived":
+                for entry in _entries(sub):
+                    if entry.name not in self.used and not entry.name.startswith("tmp"):  # tmp: being written
+                        removed += _unlink(entry)
         return removed
 
     def put(self, key: str, value: Any) -> None:
@@ -134,11 +130,9 @@ class DerivedStore:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.used: set[str] = set()  # entries read or written: what ParseCache.prune() keeps
 
     def _path(self, key: tuple) -> Path:
         name = hashlib.sha256(repr(key).encode()).hexdigest()
-        self.used.add(name)
         return self.folder / name[:2] / name
 
     def get(self, key: tuple) -> Any | None:

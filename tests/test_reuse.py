@@ -126,8 +126,6 @@ def test_the_cache_keeps_only_what_the_last_build_used(project):
     stale = parsed / "0123456789abcdef" / "ab" / "ab12"  # what older code left behind
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    (parsed / version / "derived" / "ff" / "ff00").parent.mkdir(parents=True, exist_ok=True)
-    (parsed / version / "derived" / "ff" / "ff00").write_bytes(b"no longer asked for")
 
     edit(project, "hmp-littlehey/2023-09.yaml", "text: ", "text: Edited. ")
     before = entries()[version]
@@ -135,8 +133,7 @@ def test_the_cache_keeps_only_what_the_last_build_used(project):
     after = entries()
     assert list(after) == [version]
     assert len(after[version]) == plan_files and len(after[version] - before) == 1
-    assert not (parsed / version / "derived" / "ff" / "ff00").exists()
-    assert list((parsed / version / "derived").glob("??/*")), "what this build asked for is kept"
+    assert {p.name for p in (parsed / version / "derived").glob("??/*")} >= derived  # small, and kept
 
 
 def test_serve_rebuilds_give_the_site_a_fresh_build_gives(project):
