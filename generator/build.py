@@ -299,16 +299,22 @@ def _worker_write(batch: int) -> int:
     return _write_share(_WORKER["site"], share, _WORKER["folder"], None, len(share), _WORKER["env"])
 
 
+def asset_files(project: Project) -> dict[str, Path]:
+    """Each static asset's file in the site -> its source under templates/assets/ (dotfiles left out)."""
+    source = project.assets_dir
+    if not source.is_dir():
+        return {}
+    return {urls.asset(path.relative_to(source).as_posix()): path for path in sorted(source.rglob("*"))
+            if path.is_file() and not path.name.startswith(".")}
+
+
 def copy_assets(site: SiteBuild, folder: Path) -> int:
-    source = site.project.assets_dir
-    count = 0
-    for path in sorted(source.rglob("*")) if source.is_dir() else []:
-        if path.is_file() and not path.name.startswith("."):
-            target = folder / urls.asset(path.relative_to(source).as_posix())
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            count += 1
-    return count
+    files = asset_files(site.project)
+    for file, path in files.items():
+        target = folder / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return len(files)
 
 
 def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | None = None, search: bool = True,

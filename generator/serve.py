@@ -28,7 +28,8 @@ from html import escape
 from pathlib import Path
 from typing import Any, Callable
 
-from .build import Output, SiteBuild, build, collect, copy_assets, prepare, render_output
+from . import urls
+from .build import Output, SiteBuild, asset_files, build, collect, copy_assets, prepare, render_output
 from .cache import ParseCache
 from .loader import load
 from .pages import plan_outputs
@@ -173,6 +174,7 @@ class LiveSite:
         assets = assets_digest(self.project)
         if assets != self.assets:
             copy_assets(site, self.output_dir)
+            _remove_deleted_assets(self.project, self.output_dir, keys)
         self.site, self.keys, self.fingerprint, self.assets = site, keys, shared, assets
         self._set_pending(frozenset())
         Manifest.read(self.project.root, self.output_dir).write(self.output_dir, keys)  # for the next build
@@ -256,6 +258,15 @@ def _settle(everything: bool = False) -> None:
         gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _remove_deleted_assets(project: Project, folder: Path, keys: dict[str, str]) -> None:
+    """An asset deleted from templates/assets/ goes from the served site too, as a build would leave it out."""
+    wanted = asset_files(project).keys() | keys.keys()
+    served = folder / urls.asset("")
+    for path in sorted(served.rglob("*")) if served.is_dir() else []:
+        if path.is_file() and path.relative_to(folder).as_posix() not in wanted:
+            path.unlink(missing_ok=True)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -321,6 +321,10 @@ def test_serve_after_template_edits_gives_the_site_a_fresh_build_gives(project):
     (templates / "assets" / "site.css").write_text("/* edited */\n", encoding="utf-8")
     assert live.rebuild().files == 0
     assert (project.root / "served" / "assets" / "site.css").read_text(encoding="utf-8") == "/* edited */\n"
+    (templates / "assets" / "search.js").unlink()  # a deleted asset goes, as a build leaves it out
+    live.rebuild()
+    assert not (project.root / "served" / "assets" / "search.js").exists()
+    assert (project.root / "served" / "assets" / "site.css").exists()
 
 
 def test_serve_keeps_its_start_up_work_for_the_first_rebuild(project):

@@ -183,3 +183,27 @@ def test_a_listing_is_never_served_stale_while_the_rest_of_a_rebuild_runs(make_p
                              "hmp-testshire/index.html": True, "assets/site.css": False}
     assert "Head of Calm" in seen["owners"]
     assert not live.waits("owners/index.html")
+
+
+def test_where_the_system_cannot_report_changes_serve_looks_for_them(tmp_path, monkeypatch):
+    """Out of inotify watches (or on a file system that reports nothing), serve looks every 0.1 s."""
+    import watchdog.observers
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.serve import ChangeSignal, _start_observer
+
+    class OutOfWatches(watchdog.observers.Observer):
+        def schedule(self, *args, **kwargs):
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", OutOfWatches)
+    signal = ChangeSignal()
+    observer = _start_observer([tmp_path], signal)
+    try:
+        assert isinstance(observer, PollingObserver)
+        time.sleep(0.3)  # the first look has been taken
+        (tmp_path / "plan.yaml").write_text("saved\n")
+        assert signal.changed.wait(5)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
