@@ -193,7 +193,9 @@ def render_stream(site: SiteBuild, output: Output, env) -> bytes | Iterable[byte
     return render_template(env, output.template, context, site.project.templates_dir).encode("utf-8")
 
 
-PARALLEL_FROM = 400  # outputs; below this, starting a second process costs more than it saves
+# The work, in plans shown (see _costs), from which a second process saves more than it costs to
+# start: a few hundred plan pages, or a few listings of a large estate (an owner page shows every plan).
+PARALLEL_FROM = 400
 
 
 def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
@@ -226,11 +228,12 @@ def write_outputs(site: SiteBuild, outputs: Iterable[Output], folder: Path,
 
 def _render_all(site: SiteBuild, outputs: list[Output], folder: Path,
                 progress: Callable[[int, int], None] | None) -> None:
-    """Render and write these outputs; many use both cores (a forked worker per core), each taking
-    the next batch when it finishes one, the costliest first, so neither waits long for the other."""
+    """Render and write these outputs; much work uses both cores (a forked worker per core), each
+    taking the next batch when it finishes one, the costliest first, so neither waits long for the other."""
     workers = min(os.cpu_count() or 1, 4)
-    if len(outputs) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        batches = _batches(site, outputs, workers)
+    costs = _costs(site, outputs)
+    if sum(costs) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        batches = _batches(costs, workers)
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
                                  initargs=(site, outputs, batches, folder)) as pool:
@@ -246,12 +249,16 @@ def _render_all(site: SiteBuild, outputs: list[Output], folder: Path,
 BATCHES_PER_WORKER = 24  # more balances better; each batch costs a message to and from a worker
 
 
-def _batches(site: SiteBuild, outputs: list[Output], workers: int) -> list[list[int]]:
-    """Output positions in batches of about equal cost, costliest first. An output's cost is guessed
-    from how many plans it shows (a listing of every plan costs far more than one plan's page)."""
+def _costs(site: SiteBuild, outputs: list[Output]) -> list[int]:
+    """Each output's work, guessed from how many plans it shows: one plan's page or data file 1, a
+    prison's pages its plans, a listing of every plan (owners, themes, the timeline) all of them."""
     every = max(len(site.content.plans), 1)
-    costs = [every if o.depends_on is None else max(len(o.depends_on), 1) for o in outputs]
-    order = sorted(range(len(outputs)), key=lambda i: -costs[i])
+    return [every if o.depends_on is None else max(len(o.depends_on), 1) for o in outputs]
+
+
+def _batches(costs: list[int], workers: int) -> list[list[int]]:
+    """Output positions in batches of about equal cost, costliest first."""
+    order = sorted(range(len(costs)), key=lambda i: -costs[i])
     share = max(sum(costs) // (workers * BATCHES_PER_WORKER), 1)
     batches: list[list[int]] = []
     cost = share

@@ -189,12 +189,14 @@ def test_rendering_in_worker_processes_gives_the_site_one_process_gives(tmp_path
 
 def test_work_for_the_workers_is_every_output_once_costliest_first():
     from types import SimpleNamespace
-    from generator.build import Output, _batches
+    from generator.build import Output, _batches, _costs
     plans = [("p", str(n)) for n in range(10)]
     site = SimpleNamespace(content=SimpleNamespace(plans=plans))
     outputs = [Output(f"plan-{n}/", depends_on=frozenset({key})) for n, key in enumerate(plans)]
     outputs.insert(4, Output("owner/", depends_on=None))  # shows every plan
-    batches = _batches(site, outputs, workers=2)
+    costs = _costs(site, outputs)
+    assert costs == [1] * 4 + [10] + [1] * 6
+    batches = _batches(costs, workers=2)
     assert sorted(i for batch in batches for i in batch) == list(range(len(outputs)))
     assert batches[0] == [4]  # the listing of every plan alone, and first
     assert len(batches) > 2
