@@ -3,6 +3,8 @@
 - cold: no caches at all (.cache/ and site/ deleted);
 - warm: parsed plans cached, every file rendered again (.cache/rendered/ deleted);
 - unchanged: both caches warm and nothing changed, so every file is reused (generator.reuse);
+- one changed plan, build: one plan edited, then `actionplans build` with both caches warm (what CI
+  would take with .cache/ and site/ carried between runs, and an editor running `build`);
 - one-file rebuild: one plan edited under `serve` (once its start-up warm-up is done), how many
   files that re-rendered, and (in brackets) when the first part, the plan's own pages, was written;
 - edit to reload, to page, to all fresh: `actionplans serve` running for real, a browser's
@@ -43,8 +45,13 @@ if mode == "cold":
     shutil.rmtree(root / "site", ignore_errors=True)
 if mode == "warm":  # parsed plans cached, every file rendered again
     shutil.rmtree(root / ".cache" / "rendered", ignore_errors=True)
+def edit_first_plan(word):
+    plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
+    plan.write_text(re.sub(r"(text: \|\n\s+)", r"\1" + word + " ", plan.read_text(), count=1))
+if mode == "changed":
+    edit_first_plan("Edited")
 started = time.perf_counter()
-if mode in ("cold", "warm", "unchanged"):
+if mode in ("cold", "warm", "unchanged", "changed"):
     from generator.build import build
     result = build(project, root / "site", dt.date(2026, 11, 23), search=False)
     seconds = time.perf_counter() - started
@@ -57,8 +64,7 @@ else:
     live = LiveSite(project, root / "site", dt.date(2026, 11, 23), None, ParseCache(root / ".cache" / "parsed"))
     live.full_build()
     live.warm_up()  # what `serve` does in the background once the site is up
-    plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
-    plan.write_text(re.sub(r"(text: \|\n\s+)", r"\1Changed ", plan.read_text(), count=1))
+    edit_first_plan("Changed")
     rebuilt = live.rebuild()
     assert not live.errors, live.errors
     out = {{"seconds": rebuilt.seconds, "first": rebuilt.first_seconds, "written": rebuilt.files}}
@@ -150,10 +156,12 @@ def bench(count: int | None) -> dict:
         cold = measure("cold", folder)
         warm = measure("warm", folder)
         unchanged = measure("unchanged", folder)
+        changed = measure("changed", folder)
         one = measure("one", folder)
         live = served(folder)
         return {"reload": live["reload"], "shown": live["shown"], "fresh": live["fresh"], "first": one["first"],"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
-                "unchanged": unchanged["seconds"], "one": one["seconds"], "one_files": one["written"],
+                "unchanged": unchanged["seconds"], "changed": changed["seconds"], "changed_files": changed["rendered"],
+                "one": one["seconds"], "one_files": one["written"],
                 "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -162,11 +170,13 @@ def bench(count: int | None) -> dict:
 def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [1000]
     rows = [bench(None)] + [bench(n) for n in sizes]
-    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one-file rebuild s (first part)':>32} "
+    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one changed, build s':>21} "
+          f"{'one-file rebuild s (first part)':>32} "
           f"{'edit→reload s':>14} {'edit→page s':>12} {'edit→all fresh s':>17} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
     for r in rows:
         first = f"{r['first']:.3f}" if r["first"] is not None else "-"
         print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['unchanged']:>12.2f} "
+              f"{r['changed']:>8.2f} ({r['changed_files']:>4} files) "
               f"{r['one']:>12.3f} ({r['one_files']:>4} files, {first:>5})"
               f" {r['reload']:>14.3f} {r['shown']:>12.3f} {r['fresh']:>17.3f} {r['rss']:>12.0f} {r['pages']:>7}"
               f" {r['bytes'] / 1e6:>8.1f}")
