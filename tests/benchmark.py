@@ -102,6 +102,16 @@ def served(root: Path) -> dict:
         # Keep reading what the server says, so it never waits on a full pipe.
         drain = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
         drain.start()
+        # Its warm-up may end ("ready") before it listens: wait until it answers.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[1]
         page = base + plan.relative_to(root / "content" / "plans").with_suffix("").as_posix() + "/"
 
