@@ -416,7 +416,9 @@ def watch_and_rebuild(live: LiveSite, folders: list[Path], reload: Callable[[], 
         observer.join(timeout=5)
 
 
-def run_server(live: LiveSite, host: str, port: int, search: bool = False, out=sys.stderr) -> None:
+def run_server(live: LiveSite, host: str, port: int, search: bool = False, out=sys.stderr,
+               on_listening: Callable[[], None] | None = None) -> None:
+    """Serve until Ctrl-C; `on_listening()` is called once requests are answered."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
@@ -457,6 +459,8 @@ def run_server(live: LiveSite, host: str, port: int, search: bool = False, out=s
                                       args=(live, folders, reload_browsers, report, stop))
             thread.start()
             self.thread = thread
+            if on_listening:  # livereload starts watching once its server listens
+                on_listening()
             return True  # livereload starts no polling of its own
 
     watcher = RebuildOnChange()

@@ -91,6 +91,29 @@ async def _reloads_after(base: str, changes: list, timeout: float = 20.0) -> lis
         connection.close()
 
 
+def test_ready_is_said_once_the_server_answers(make_project):
+    """"ready" comes after the server listens (its warm-up used to end first on a small site)."""
+    project = make_project(plans=[plan_data()])
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(port), "--as-of", "2026-11-23", "--no-search"],
+        cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        said = []
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("ready"):
+                break
+        assert said and said[-1].startswith("ready"), "".join(said)
+        assert fetch(f"http://127.0.0.1:{port}/")[0] == 200  # at once, no waiting
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def test_a_changed_plan_is_served_after_the_rebuild(server):
     project, base, _ = server
     page = base + "hmp-testshire/2023-02/"

@@ -33,15 +33,15 @@ def run(project: Project, host: str = "127.0.0.1", port: int = 8000, output: Pat
     except TemplateProblem as problem:
         print(problem.format(), file=sys.stderr)
         return 1
+
     def warm_up() -> None:  # quick first rebuild; pages already served
         live.warm_up()
         print("ready: a change now re-renders only the files it affects", file=sys.stderr, flush=True)
 
-    threading.Thread(target=warm_up, daemon=True).start()
     if search:
         live.start_search_indexing()
     try:
-        run_server(live, host, port, search)
+        run_server(live, host, port, search, on_listening=lambda: threading.Thread(target=warm_up, daemon=True).start())
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0
