@@ -366,6 +366,7 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
     site.files.folder = output_dir
     if cache and parse_cache is not None:
         parse_cache.prune()  # what this build did not use: older versions of files and of the code
+        manifest.forget_removed_sites()
     pages = sum(1 for o in outputs if o.template)
     return BuildResult(output_dir, files, pages, time.perf_counter() - started, loaded.warnings, rendered, site, keys)
 

@@ -170,20 +170,42 @@ def _plan_digest(plan) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What the last build wrote: file -> (key, size, mtime_ns)."""
+    """What the last build into one output folder wrote: file -> (key, size, mtime_ns)."""
     path: Path
     files: dict[str, tuple[str, int, int]]
+    output_dir: Path | None = None
 
     @classmethod
     def read(cls, project_root: Path, output_dir: Path) -> "Manifest":
-        name = hashlib.sha256(str(output_dir.resolve()).encode()).hexdigest()[:16] + ".json"
+        output_dir = output_dir.resolve()
+        name = hashlib.sha256(str(output_dir).encode()).hexdigest()[:16] + ".json"
         path = project_root / ".cache" / "rendered" / name
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             files = {f: tuple(v) for f, v in data["files"].items()} if data.get("version") == MANIFEST_VERSION else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             files = {}
-        return cls(path, files)
+        return cls(path, files, output_dir)
+
+    def forget_removed_sites(self) -> int:
+        """Delete the records of other output folders that no longer exist (a test's temporary
+        site, an old `-o` folder), so .cache/rendered/ does not grow with every folder ever built.
+        Returns how many were deleted."""
+        removed = 0
+        for other in sorted(self.path.parent.glob("*.json")):
+            if other == self.path:
+                continue
+            try:
+                output = json.loads(other.read_text(encoding="utf-8")).get("output")
+            except (OSError, ValueError, AttributeError):
+                output = None
+            if not isinstance(output, str) or not Path(output).is_dir():
+                try:
+                    other.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+        return removed
 
     def reusable(self, output_dir: Path, file: str, key: str) -> Path | None:
         """The previous site's file when it was made from the same inputs and is untouched since."""
@@ -209,7 +231,8 @@ class Manifest:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "files": files}, sort_keys=True),
+            record = {"version": MANIFEST_VERSION, "output": str(self.output_dir or ""), "files": files}
+            temporary.write_text(json.dumps(record, sort_keys=True),
                                  encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError:

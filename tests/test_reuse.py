@@ -136,6 +136,18 @@ def test_the_cache_keeps_only_what_the_last_build_used(project):
     assert {p.name for p in (parsed / version / "derived").glob("??/*")} >= derived  # small, and kept
 
 
+def test_the_cache_forgets_sites_whose_folder_is_gone(project):
+    """Each output folder has a record of what made its files; a folder deleted since (a test's
+    temporary site, an old -o folder) loses its record at the next build."""
+    rendered = project.root / ".cache" / "rendered"
+    elsewhere = project.root.parent / "elsewhere"
+    build(project, elsewhere, AS_OF, search=False)
+    assert len(list(rendered.glob("*.json"))) == 2
+    shutil.rmtree(elsewhere)
+    assert build(project, project.root / "site", AS_OF, search=False).rendered == 0  # its own record kept
+    assert len(list(rendered.glob("*.json"))) == 1
+
+
 def test_serve_rebuilds_give_the_site_a_fresh_build_gives(project):
     """serve keeps statuses, timeline events and listing fragments between rebuilds: after each
     change its site is still exactly what a build from nothing makes."""
