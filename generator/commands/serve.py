@@ -38,10 +38,13 @@ def run(project: Project, host: str = "127.0.0.1", port: int = 8000, output: Pat
         live.warm_up()
         print("ready: a change now re-renders only the files it affects", file=sys.stderr, flush=True)
 
+    def start_warm_up() -> None:  # once the server answers, so "ready" means ready
+        threading.Thread(target=warm_up, daemon=True).start()
+
     if search:
         live.start_search_indexing()
     try:
-        run_server(live, host, port, search, on_listening=lambda: threading.Thread(target=warm_up, daemon=True).start())
+        run_server(live, host, port, search, on_listening=start_warm_up)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0
