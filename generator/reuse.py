@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .cache import _code_version, _library_versions
+from .cache import _code_version, _library_versions, _unlink
 
 if TYPE_CHECKING:
     from .build import Output, SiteBuild
@@ -200,11 +200,7 @@ class Manifest:
             except (OSError, ValueError, AttributeError):
                 output = None
             if not isinstance(output, str) or not Path(output).is_dir():
-                try:
-                    other.unlink()
-                    removed += 1
-                except OSError:
-                    pass
+                removed += _unlink(other)
         return removed
 
     def reusable(self, output_dir: Path, file: str, key: str) -> Path | None:

@@ -10,8 +10,8 @@ keeps the last good site and shows the problems in the terminal and, in the brow
 An edit is seen within milliseconds (the operating system tells watchdog; livereload would look
 every 0.8 s), and the rebuild runs on a thread of its own in two parts: the edited plans' own pages
 and data files first, then open browsers reload, then everything else the edit touches (the
-prison's pages, listings, whole-dataset files). Until a file of the second part is written, a request for it waits, so a page is never
-served stale.
+prison's pages, listings, whole-dataset files). Until a file of the second part is written, a
+request for it waits, so a page is never served stale.
 """
 from __future__ import annotations
 

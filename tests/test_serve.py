@@ -3,6 +3,7 @@ reload (livereload's websocket, as its script in a page speaks it), an error kee
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import signal
@@ -47,23 +48,29 @@ def wait_for(predicate, seconds: float = 20.0):
     raise AssertionError("timed out waiting for the server")
 
 
-@pytest.fixture
-def server(make_project):
-    project = make_project(plans=[plan_data()])
+@contextlib.contextmanager
+def serving(project):
+    """`actionplans serve` for the project on a free port, as (base URL, process); stopped with Ctrl-C."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", str(port), "--as-of", "2026-11-23", "--no-search"],
         cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/"
     try:
-        wait_for(lambda: fetch(base)[0] == 200)
-        yield project, base, process
+        yield f"http://127.0.0.1:{port}/", process
     finally:
         process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(make_project):
+    project = make_project(plans=[plan_data()])
+    with serving(project) as (base, process):
+        wait_for(lambda: fetch(base)[0] == 200)
+        yield project, base, process
 
 
 async def _reloads_after(base: str, changes: list, timeout: float = 20.0) -> list[float]:
@@ -93,25 +100,14 @@ async def _reloads_after(base: str, changes: list, timeout: float = 20.0) -> lis
 
 def test_ready_is_said_once_the_server_answers(make_project):
     """"ready" comes after the server listens (its warm-up used to end first on a small site)."""
-    project = make_project(plans=[plan_data()])
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--port", str(port), "--as-of", "2026-11-23", "--no-search"],
-        cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
+    with serving(make_project(plans=[plan_data()])) as (base, process):
         said = []
         for line in process.stdout:
             said.append(line)
             if line.startswith("ready"):
                 break
         assert said and said[-1].startswith("ready"), "".join(said)
-        assert fetch(f"http://127.0.0.1:{port}/")[0] == 200  # at once, no waiting
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        assert fetch(base)[0] == 200  # at once, no waiting
 
 
 def test_a_changed_plan_is_served_after_the_rebuild(server):
