@@ -13,8 +13,13 @@
   page still being made waits until it is);
 - peak memory, pages and bytes.
 
+With --floor it measures instead, cold and warm, a build of only what each plan needs on its own:
+its page and data files and the prison pages (no listing, timeline, feed, dataset or index): what
+no faster estate-wide page could bring a build below.
+
     python tests/benchmark.py            # N = 1,000 (and the real content)
     python tests/benchmark.py 1000 10000 # several sizes
+    python tests/benchmark.py --floor 1000
 
 Each measurement runs in a fresh process so peak RSS and "cold" mean what they say.
 """
@@ -40,6 +45,13 @@ sys.path.insert(0, {here!r})
 from generator.project import Project
 mode, root = sys.argv[1], Path(sys.argv[2])
 project = Project(root)
+if len(sys.argv) > 3 and sys.argv[3] == "floor":  # each plan's own outputs and the prison pages only
+    from generator import pages
+    every_output = pages._outputs
+    def own_outputs(site, only=None):
+        yield from pages.establishment_pages(site)
+        yield from every_output(site, frozenset(p.key for p in site.content.plans))
+    pages._outputs = own_outputs
 if mode == "cold":
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "site", ignore_errors=True)
@@ -148,9 +160,9 @@ def served(root: Path) -> dict:
         process.wait(timeout=60)
 
 
-def measure(mode: str, root: Path) -> dict:
+def measure(mode: str, root: Path, *extra: str) -> dict:
     code = CHILD.format(here=str(HERE.parent))
-    done = subprocess.run([sys.executable, "-c", code, mode, str(root)], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code, mode, str(root), *extra], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -177,7 +189,28 @@ def bench(count: int | None) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def floor(count: int) -> dict:
+    sys.path.insert(0, str(HERE))
+    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        from synthetic import write_project
+        write_project(folder, count)
+        cold = measure("cold", folder, "floor")
+        warm = measure("warm", folder, "floor")
+        return {"n": count, "cold": cold["seconds"], "warm": warm["seconds"], "pages": cold["pages"],
+                "bytes": cold["bytes"], "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"])}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--floor":
+        rows = [floor(int(a)) for a in argv[1:] or ["1000"]]
+        print("Only each plan's page and data files, and the prison pages:")
+        print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
+        for r in rows:
+            print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['rss']:>12.0f} {r['pages']:>7} {r['bytes'] / 1e6:>8.1f}")
+        return
     sizes = [int(a) for a in argv] or [1000]
     rows = [bench(None)] + [bench(n) for n in sizes]
     print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one changed, build s':>21} "
