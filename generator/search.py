@@ -58,12 +58,25 @@ def index_site(folder: Path) -> int:
                 (Path(documents) / f"{number:06d}.html").write_text(record.html, encoding="utf-8")
             _run(_write_index(Path(documents), folder / BUNDLE))
         make_filters_deterministic(folder / BUNDLE)
+        drop_unused_ui(folder / BUNDLE)
     except SearchIndexError:
         raise
     except Exception as error:  # the Pagefind service reports its failures as plain exceptions
         raise SearchIndexError(f"Pagefind could not index the site: {error} — build with --no-search "
                                f"to skip the search index") from error
     return sum(1 for path in (folder / BUNDLE).rglob("*") if path.is_file())
+
+
+# Pagefind's ready-made search interfaces and its result highlighter: /search/ uses Pagefind's
+# JavaScript API (pagefind.js, which loads its worker and the index) with a form of its own.
+UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+def drop_unused_ui(bundle: Path) -> None:
+    """Leave out of the site the Pagefind files no page loads (≈420 KB of the bundle's ≈1 MB)."""
+    for name in UNUSED_UI:
+        (bundle / name).unlink(missing_ok=True)
 
 
 # Pagefind's files are gzip of this signature followed by CBOR.

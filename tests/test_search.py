@@ -16,7 +16,7 @@ from conftest import AS_OF, REPO, plan_data
 from generator import urls
 from generator.build import build, prepare, write_outputs
 from generator.project import Project
-from generator.search import bodies, concerns_index_outputs, filter_choices
+from generator.search import UNUSED_UI, bodies, concerns_index_outputs, filter_choices
 
 LEICESTER = plan_data(
     "HMP Leicester", "2019-05-06",
@@ -65,8 +65,10 @@ def test_build_indexes_each_concern_as_one_result(make_project):
     result = build(project, project.root / "site", AS_OF)
 
     site = result.output_dir
-    for name in ("pagefind.js", "pagefind-entry.json", "wasm.en-gb.pagefind"):
+    for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en-gb.pagefind"):
         assert (site / "pagefind" / name).is_file()
+    # Pagefind's ready-made interfaces are left out: /search/ uses its JavaScript API only.
+    assert not [name for name in UNUSED_UI if (site / "pagefind" / name).exists()]
     records = fragments(site)
     assert sorted(records) == ["hmp-leicester/2019-05/#concern-1", "hmp-leicester/2019-05/#concern-2",
                                "hmp-testshire/2023-02/#concern-1", "hmp-testshire/2023-02/#concern-2"]
