@@ -25,6 +25,7 @@ Each measurement runs in a fresh process so peak RSS and "cold" mean what they s
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Iterator
 
 HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 23)
@@ -47,11 +49,8 @@ mode, root = sys.argv[1], Path(sys.argv[2])
 project = Project(root)
 if len(sys.argv) > 3 and sys.argv[3] == "floor":  # each plan's own outputs and the prison pages only
     from generator import pages
-    every_output = pages._outputs
-    def own_outputs(site, only=None):
-        yield from pages.establishment_pages(site)
-        yield from every_output(site, frozenset(p.key for p in site.content.plans))
-    pages._outputs = own_outputs
+    pages.outputs = lambda site: [*pages.establishment_pages(site),
+                                  *pages.plan_outputs(site, frozenset(p.key for p in site.content.plans))]
 if mode == "cold":
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "site", ignore_errors=True)
@@ -166,15 +165,24 @@ def measure(mode: str, root: Path, *extra: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench(count: int | None) -> dict:
-    sys.path.insert(0, str(HERE))
+@contextlib.contextmanager
+def project_of(count: int | None) -> Iterator[Path]:
+    """A temporary project: the real content (count None) or `count` synthetic plans."""
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         if count is None:
             shutil.copytree(HERE.parent / "content", folder / "content")
         else:
+            sys.path.insert(0, str(HERE))
             from synthetic import write_project
             write_project(folder, count)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench(count: int | None) -> dict:
+    with project_of(count) as folder:
         cold = measure("cold", folder)
         warm = measure("warm", folder)
         unchanged = measure("unchanged", folder)
@@ -185,22 +193,14 @@ def bench(count: int | None) -> dict:
                 "unchanged": unchanged["seconds"], "changed": changed["seconds"], "changed_files": changed["rendered"],
                 "one": one["seconds"], "one_files": one["written"],
                 "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def floor(count: int) -> dict:
-    sys.path.insert(0, str(HERE))
-    folder = Path(tempfile.mkdtemp(prefix="bench-"))
-    try:
-        from synthetic import write_project
-        write_project(folder, count)
+    with project_of(count) as folder:
         cold = measure("cold", folder, "floor")
         warm = measure("warm", folder, "floor")
         return {"n": count, "cold": cold["seconds"], "warm": warm["seconds"], "pages": cold["pages"],
                 "bytes": cold["bytes"], "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"])}
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: list[str]) -> None:
