@@ -54,7 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="actionplans",
         description="Build the public website of prison action plans from reviewed YAML files in content/.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("import", help="turn a plan exported as text into a plan YAML file",
                             description="Convert a published action plan, exported as text, into "
@@ -74,35 +74,38 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("build", help="build the website into site/",
                             description="Check all content, then render the whole site into a temporary folder "
-                                        "that replaces the output folder only when complete. Files whose inputs "
-                                        "are unchanged since the last build are reused (.cache/, safe to delete).")
+                                        "that replaces the output folder only when complete. The output folder "
+                                        "must be empty or made by an earlier build. Plan files read before are "
+                                        "taken from .cache/ (safe to delete).")
     _add_project(p)
     p.add_argument("-o", "--output", type=Path, default=None, metavar="DIR", help="output folder (default: site/ in the project)")
     p.add_argument("--format", choices=("text", "github"), default="text", help="how to print content problems")
     p.add_argument("--quiet", action="store_true", help="print only problems and the summary line")
     p.add_argument("--no-cache", action="store_true",
-                   help="parse every plan and render every file again instead of reusing unchanged ones "
-                        "from .cache/ (the cache never serves stale files; this only costs time)")
+                   help="read every plan file again instead of taking the ones read before from .cache/ "
+                        "(the cache never serves stale plans; this only costs time)")
     _add_site_options(p)
 
     p = commands.add_parser("serve", help="build, serve on localhost and rebuild on every change",
-                            description="Build the site, serve it on localhost, and rebuild what a change "
-                                        "affects whenever content, templates or settings change (an edited "
-                                        "plan: its pages and the pages listing it; an edited template: the "
-                                        "pages made with it). Open browsers reload as soon as the edited "
-                                        "plan's own pages are written; a page still being rebuilt is sent "
-                                        "once it is fresh. Content errors are shown, and the last good site "
-                                        "stays served. Ctrl-C stops.")
+                            description="Build the site into a temporary folder of its own (never site/), serve "
+                                        "it on localhost, and rebuild whenever content, templates or settings "
+                                        "change: an edited plan's prison first, then open browsers reload, "
+                                        "then the pages about every prison; a page still being rebuilt is "
+                                        "sent once it is fresh. Content errors are shown, and the last good "
+                                        "site stays served. Ctrl-C stops.")
     _add_project(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    p.add_argument("-o", "--output", type=Path, default=None, metavar="DIR", help="output folder (default: site/ in the project)")
     _add_site_options(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `actionplans`: what it can do
+        parser.print_help()
+        return 2
     try:
         if args.command == "import":
             from .commands import import_plan
@@ -118,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                              search=not args.no_search, strict=args.strict, fmt=args.format, quiet=args.quiet,
                              cache=not args.no_cache)
         from .commands import serve
-        return serve.run(project, host=args.host, port=args.port, output=args.output, as_of=args.as_of,
+        return serve.run(project, host=args.host, port=args.port, as_of=args.as_of,
                          base_url=args.base_url, search=not args.no_search, strict=args.strict)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)

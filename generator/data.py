@@ -1,32 +1,31 @@
-"""Open data: every plan as JSON and CSV, the whole dataset in one file of each, the /data/ page
-that documents them, and the JSON Schema they follow.
+"""Open data: every plan as JSON and CSV, the whole dataset in one file of each, and the JSON
+Schema they follow (the /data/ page that documents them is a view: generator.views.estate).
 
 The files are a public, versioned contract like the URLs: a column or key is only ever added in a
 new minor schema version, never renamed or removed without a new major one. CSV columns are defined
 once (`CSV_COLUMNS`) and both the writer and the /data/ page read them, so the documentation cannot
 drift from the files.
 
-The bytes of a file depend only on the plan(s), the as-of date and the base URL. Each plan's two
-files are written first (stage 0); pages that show their sizes read them from the written files,
-and the whole-dataset files are joined from them byte for byte (stage 1), so every record is made
-once per build; the /data/ page, which shows the whole dataset's sizes, comes last (stage 2).
+The bytes of a file depend only on the plan(s), the as-of date and the base URL. The whole-dataset
+files are the plans' own files joined byte for byte (`join_json`, `join_csv`), so every record is
+made once per build, by the worker that renders its prison.
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Iterable, Iterator
+
+import orjson
 
 from . import urls
 from .model import THEMES, UPDATE_STATUSES, Action, Concern, Plan, Target, TargetKind
 from .status import STATUS_KEYS, status_of
-
-if TYPE_CHECKING:  # build imports render, which may import plan_downloads from here for templates
-    from .build import Output, SiteBuild
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_SOURCE = Path(__file__).resolve().parent / "schemas" / "plans-data.schema.json"
@@ -79,33 +78,6 @@ CSV_COLUMNS: tuple[Column, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Download:
-    """A data file as a page links to it: where, what, and how big."""
-    path: str
-    title: str
-    media_type: str
-    description: str
-    make: Callable[[SiteBuild], bytes]
-    site: SiteBuild
-
-    @property
-    def size(self) -> int:
-        written = self.site.files.size(self.path)
-        if written is not None:
-            return written
-        data = self.make(self.site)  # not written in this build (a page rendered on its own)
-        return len(data) if isinstance(data, bytes) else sum(len(chunk) for chunk in data)
-
-    @property
-    def size_text(self) -> str:
-        return size_text(self.size)
-
-    @property
-    def format(self) -> str:
-        return "CSV" if self.media_type.startswith("text/csv") else "JSON"
-
-
 def size_text(size: int) -> str:
     """'812 bytes', '4.2 KB', '1.3 MB' (1 KB = 1024 bytes)."""
     if size < 1024:
@@ -115,115 +87,53 @@ def size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-# --- outputs ------------------------------------------------------------------------------------
-def data_outputs(site: SiteBuild, only: frozenset[tuple[str, str]] | None = None) -> Iterator[Output]:
-    """Per plan: plan.json and plan.csv; the whole dataset, its schema and the /data/ page (with
-    `only`, plan keys: only these plans' files)."""
-    from .build import Output
-    for plan in site.content.plans:
-        if only is not None and plan.key not in only:
-            continue
-        yield Output(urls.plan_json(plan.slug, plan.month_key), make=_plan_json_maker(plan),
-                     depends_on=frozenset({plan.key}), in_sitemap=False, stage=0)
-        yield Output(urls.plan_csv(plan.slug, plan.month_key), make=_plan_csv_maker(plan),
-                     depends_on=frozenset({plan.key}), in_sitemap=False, stage=0)
-    if only is not None:
-        return
-    yield Output(urls.data_plans_json(), make=plans_json, in_sitemap=False)
-    yield Output(urls.data_actions_csv(), make=actions_csv, in_sitemap=False)
-    yield Output(urls.data_schema(), make=schema_json, depends_on=frozenset(), in_sitemap=False, stage=0)
-    yield Output(urls.data_page(), "layouts/data.html",
-                 lambda: {"dataset": dataset_downloads(site), "columns": CSV_COLUMNS, "schema_version": SCHEMA_VERSION,
-                          "licence": LICENCE, "formula_starts": FORMULA_STARTS,
-                          "plan_files": tuple((plan, plan_downloads(site, plan)) for plan in site.content.plans)},
-                 stage=2)
+# --- the bytes: pure functions of (plans, as-of date, base URL) -------------------------------------
+def plan_json(plan: Plan, as_of: dt.date, base_url: str, statuses=None) -> bytes:
+    return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, as_of, base_url, statuses)})
 
 
-def plan_downloads(site: SiteBuild, plan: Plan) -> tuple[Download, ...]:
-    """The plan's two data files, for links with sizes on the plan page and the data page."""
-    return (
-        Download(urls.plan_csv(plan.slug, plan.month_key), "This plan as CSV", "text/csv; charset=utf-8",
-                 "one row per action, for spreadsheets", _plan_csv_maker(plan), site),
-        Download(urls.plan_json(plan.slug, plan.month_key), "This plan as JSON", "application/json",
-                 "concerns, actions and updates, nested", _plan_json_maker(plan), site),
-    )
+def plan_csv(plan: Plan, as_of: dt.date, base_url: str, statuses=None) -> bytes:
+    return csv_bytes(action_rows(plan, as_of, base_url, statuses))
 
 
-def dataset_downloads(site: SiteBuild) -> tuple[Download, ...]:
-    return (
-        Download(urls.data_actions_csv(), "All actions (CSV)", "text/csv; charset=utf-8",
-                 "every action of every plan, one row each, with the columns below", actions_csv, site),
-        Download(urls.data_plans_json(), "All plans (JSON)", "application/json",
-                 "every plan with its concerns, actions and updates, nested", plans_json, site),
-        Download(urls.data_schema(), "JSON Schema of the JSON files", "application/schema+json",
-                 "the structure of plans.json and every plan.json, machine-readable", schema_json, site),
-    )
-
-
-def _plan_json_maker(plan: Plan) -> Callable[[SiteBuild], bytes]:
-    return lambda site: _plan_json(plan, site.as_of, site.base_url)
-
-
-def _plan_csv_maker(plan: Plan) -> Callable[[SiteBuild], bytes]:
-    return lambda site: _plan_csv(plan, site.as_of, site.base_url)
-
-
-def plans_json(site: SiteBuild) -> Iterator[bytes]:
-    """The whole dataset as JSON, a plan at a time (hundreds of MB at scale): each plan's record is
-    cut from its plan.json when this build wrote one, else made."""
-    header = json.dumps(_header(site.as_of, site.base_url), ensure_ascii=False, separators=(",", ":"))
-    yield (header[:-1] + ',"plans":[').encode("utf-8")
-    before = (header[:-1] + ',"plan":').encode("utf-8")
-    for number, plan in enumerate(site.content.plans):
-        written = site.files.read(urls.plan_json(plan.slug, plan.month_key))
-        if written is not None and written.startswith(before) and written.endswith(b"}\n"):
-            record = written[len(before):-2]
-        else:
-            record = json.dumps(plan_record(plan, site.as_of, site.base_url), ensure_ascii=False,
-                                separators=(",", ":")).encode("utf-8")
-        yield (b"," if number else b"") + record
+def join_json(plan_files: Iterable[bytes], as_of: dt.date, base_url: str) -> Iterator[bytes]:
+    """The whole dataset as JSON, from each plan's plan.json (hundreds of MB at scale: in parts)."""
+    header = _json_bytes(_header(as_of, base_url))[:-2]
+    yield header + b',"plans":['
+    before = header + b',"plan":'
+    for number, written in enumerate(plan_files):
+        if not (written.startswith(before) and written.endswith(b"}\n")):
+            raise ValueError("a plan.json of this build does not start with this build's header")
+        yield (b"," if number else b"") + written[len(before):-2]
     yield b"]}\n"
 
 
-def actions_csv(site: SiteBuild) -> Iterator[bytes]:
-    """Every action as one CSV, a plan at a time: each plan's rows are cut from its plan.csv when
-    this build wrote one, else made."""
+def join_csv(plan_files: Iterable[bytes]) -> Iterator[bytes]:
+    """Every action as one CSV, from each plan's plan.csv (their header row once)."""
     header = csv_bytes(())
     yield header
-    for plan in site.content.plans:
-        written = site.files.read(urls.plan_csv(plan.slug, plan.month_key))
-        if written is not None and written.startswith(header):
-            yield written[len(header):]
-        else:
-            yield csv_rows_bytes(action_rows(plan, site.as_of, site.base_url))
+    for written in plan_files:
+        if not written.startswith(header):
+            raise ValueError("a plan.csv of this build does not start with this build's header row")
+        yield written[len(header):]
 
 
-def schema_json(site: SiteBuild) -> bytes:
+def schema_json(base_url: str) -> bytes:
     """The schema as written, with its $id set to where this build publishes it."""
     schema = json.loads(SCHEMA_SOURCE.read_text(encoding="utf-8"))
-    schema["$id"] = site.absolute(urls.data_schema())
+    schema["$id"] = base_url + urls.data_schema()
     return _json_bytes(schema)
 
 
-# --- the bytes: pure functions of (plans, as-of date, base URL) -------------------------------------
-def _plan_json(plan: Plan, as_of, base_url: str) -> bytes:
-    return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, as_of, base_url)})
-
-
-def _plan_csv(plan: Plan, as_of, base_url: str) -> bytes:
-    return csv_bytes(action_rows(plan, as_of, base_url))
-
-
-
-
-def _header(as_of, base_url: str) -> dict:
+def _header(as_of: dt.date, base_url: str) -> dict:
     return {"schema_version": SCHEMA_VERSION, "schema": base_url + urls.data_schema(),
             "as_of": as_of.isoformat(), "licence": LICENCE}
 
 
 def _json_bytes(data: dict) -> bytes:
-    # Compact: Python's fast (C) JSON encoder only runs without indentation, and files are smaller.
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """Compact UTF-8 JSON, the bytes json.dumps(ensure_ascii=False, separators=(",", ":")) gives, made
+    by orjson (several times quicker on a build's thousands of records)."""
+    return orjson.dumps(data) + b"\n"
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -239,8 +149,10 @@ def _target_record(text: str, kind: TargetKind, month) -> dict:
             "month": month.strftime("%Y-%m") if kind is TargetKind.MONTH else None}
 
 
-def plan_record(plan: Plan, as_of, base_url: str) -> dict:
-    """A plan as nested plain data: plan -> concerns -> actions -> updates, values as published."""
+def plan_record(plan: Plan, as_of, base_url: str, statuses=None) -> dict:
+    """A plan as nested plain data: plan -> concerns -> actions -> updates, values as published.
+    `statuses`: (concern number, action index) -> Status, when already worked out."""
+    statuses = statuses or {(c.number, a.index): status_of(a, as_of) for c in plan.concerns for a in c.actions}
     return {
         "establishment": plan.establishment,
         "establishment_slug": plan.slug,
@@ -255,13 +167,13 @@ def plan_record(plan: Plan, as_of, base_url: str) -> dict:
             "theme": concern.theme,
             "text": concern.text.strip(),
             "url": base_url + urls.concern(plan.slug, plan.month_key, concern.number),
-            "actions": [_action_record(plan, concern, action, as_of, base_url) for action in concern.actions],
+            "actions": [_action_record(plan, concern, action, statuses[(concern.number, action.index)], base_url)
+                        for action in concern.actions],
         } for concern in plan.concerns],
     }
 
 
-def _action_record(plan: Plan, concern: Concern, action: Action, as_of, base_url: str) -> dict:
-    status = status_of(action, as_of)
+def _action_record(plan: Plan, concern: Concern, action: Action, status, base_url: str) -> dict:
     return {
         "number": action.index,
         "text": action.text.strip(),
@@ -276,40 +188,24 @@ def _action_record(plan: Plan, concern: Concern, action: Action, as_of, base_url
     }
 
 
-def action_rows(plan: Plan, as_of, base_url: str) -> Iterator[dict[str, str]]:
-    """One flat row per action, keyed by CSV_COLUMNS names, every value a string."""
+def action_rows(plan: Plan, as_of, base_url: str, statuses=None) -> Iterator[list[str]]:
+    """One row per action, its cells in CSV_COLUMNS order, every value a string as published."""
+    statuses = statuses or {(c.number, a.index): status_of(a, as_of) for c in plan.concerns for a in c.actions}
+    about_plan = [plan.establishment, plan.slug, plan.inspection.start.isoformat(), plan.inspection.end.isoformat(),
+                  plan.report_published.isoformat(), plan.plan_submitted.isoformat()]
+    day = as_of.isoformat()
     for concern in plan.concerns:
+        about_concern = about_plan + [str(concern.number), concern.kind, concern.theme or "", concern.text.strip()]
         for action in concern.actions:
-            status = status_of(action, as_of)
+            status = statuses[(concern.number, action.index)]
             published, current, latest = target_record(action.target), target_record(status.target), action.latest_update
-            yield {
-                "establishment": plan.establishment,
-                "establishment_slug": plan.slug,
-                "inspection_start": plan.inspection.start.isoformat(),
-                "inspection_end": plan.inspection.end.isoformat(),
-                "report_published": plan.report_published.isoformat(),
-                "plan_submitted": plan.plan_submitted.isoformat(),
-                "concern_number": str(concern.number),
-                "concern_kind": concern.kind,
-                "theme": concern.theme or "",
-                "concern_text": concern.text.strip(),
-                "action_number": str(action.index),
-                "action_text": action.text.strip(),
-                "owner": action.owner,
-                "target": published["text"],
-                "target_kind": published["kind"],
-                "target_month": published["month"] or "",
-                "current_target": current["text"],
-                "current_target_kind": current["kind"],
-                "current_target_month": current["month"] or "",
-                "updates": str(len(action.updates)),
-                "latest_update_date": latest.date.isoformat() if latest else "",
-                "latest_update_status": latest.status if latest else "",
-                "status": status.key,
-                "status_label": status.label,
-                "status_as_of": as_of.isoformat(),
-                "url": base_url + urls.action(plan.slug, plan.month_key, concern.number, action.index),
-            }
+            yield about_concern + [
+                str(action.index), action.text.strip(), action.owner,
+                published["text"], published["kind"], published["month"] or "",
+                current["text"], current["kind"], current["month"] or "",
+                str(len(action.updates)), latest.date.isoformat() if latest else "", latest.status if latest else "",
+                status.key, status.label, day,
+                base_url + urls.action(plan.slug, plan.month_key, concern.number, action.index)]
 
 
 # --- CSV that spreadsheets open safely ------------------------------------------------------------
@@ -319,21 +215,13 @@ def safe_cell(value: str) -> str:
 
 
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
-_COLUMN_NAMES = tuple(c.name for c in CSV_COLUMNS)
 
 
 def csv_bytes(rows) -> bytes:
     """UTF-8 with a byte order mark (so Excel reads UTF-8), RFC 4180 quoting and CRLF line ends."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow([c.name for c in CSV_COLUMNS])
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8") + csv_rows_bytes(rows)
-
-
-def csv_rows_bytes(rows) -> bytes:
-    """Rows without the header, so a large file can be written a part at a time."""
-    buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([c.name for c in CSV_COLUMNS])
     for row in rows:
-        writer.writerow(list(map(safe_cell, map(row.__getitem__, _COLUMN_NAMES))))
-    return buffer.getvalue().encode("utf-8")
-
+        writer.writerow([safe_cell(cell) if cell[:1] in _FORMULA_FIRST else cell for cell in row])
+    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")

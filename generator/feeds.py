@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import partial
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from . import urls
-from .build import Output, SiteBuild
 from .markdown import plain_text
 from .model import UPDATE_STATUSES, Plan
-from .status import month_label
+from .site import SiteInfo
+from .wording import month_text as month_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -32,51 +31,26 @@ class Entry:
     summary: str
 
 
-def feed_outputs(site: SiteBuild) -> Iterator[Output]:
-    yield Output(urls.feed(), make=site_feed, in_sitemap=False)
-    for establishment in site.content.establishments:
-        yield Output(urls.establishment_feed(establishment.slug), make=_establishment_feed_maker(establishment.slug),
-                     depends_on=frozenset(p.key for p in establishment.plans), in_sitemap=False)
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """Newest first; ties by id, so the order never varies."""
+    return sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)
 
 
-def site_feed(site: SiteBuild) -> bytes:
-    settings = site.content.settings
-    return atom_feed(site, urls.feed(), urls.home(), f"New plans and updates – {settings.title}",
-                     entries(site, site.content.plans))
-
-
-def _establishment_feed_maker(slug: str):
-    def make(site: SiteBuild) -> bytes:
-        establishment = site.content.establishment(slug)
-        return atom_feed(site, urls.establishment_feed(slug), establishment.url,
-                         f"{establishment.name}: new plans and updates – {site.content.settings.title}",
-                         entries(site, establishment.plans))
-    return make
-
-
-def entries(site: SiteBuild, plans: Iterable[Plan]) -> list[Entry]:
-    """An entry per plan and per update, newest first (ties by id, so the order never varies)."""
-    found: list[Entry] = []
-    for plan in plans:
-        found += site.for_plan("feed-entries", plan, partial(plan_entries, site, plan))
-    return sorted(found, key=lambda e: (e.updated, e.id), reverse=True)
-
-
-def plan_entries(site: SiteBuild, plan: Plan) -> list[Entry]:
+def plan_entries(plan: Plan, base_url: str) -> tuple[Entry, ...]:
     """The plan's own entry and one per progress update."""
     found: list[Entry] = []
     found.append(Entry(
-        id=site.absolute(plan.url),
+        id=base_url + plan.url,
         title=f"{plan.establishment}: action plan after the {month_label(plan.inspection.start)} inspection",
         updated=plan.plan_submitted,
-        link=site.absolute(plan.url),
+        link=base_url + plan.url,
         summary=(f"{plan.establishment} published its action plan answering HM Inspectorate of Prisons' report "
                  f"on its {month_label(plan.inspection.start)} inspection: {_count(len(plan.concerns), 'concern')} "
                  f"and {_count(len(plan.actions), 'action')}."),
     ))
     for concern in plan.concerns:
         for action in concern.actions:
-            url = site.absolute(urls.action(plan.slug, plan.month_key, concern.number, action.index))
+            url = base_url + urls.action(plan.slug, plan.month_key, concern.number, action.index)
             seen: dict[str, int] = {}
             for update in sorted(action.updates, key=lambda u: u.date):
                 day = update.date.isoformat()
@@ -91,14 +65,14 @@ def plan_entries(site: SiteBuild, plan: Plan) -> list[Entry]:
                     link=url,
                     summary=f"{plain_text(update.text).strip()}{moved}",
                 ))
-    return found
+    return tuple(found)
 
 
-def atom_feed(site: SiteBuild, feed_path: str, page_path: str, title: str, items: list[Entry]) -> bytes:
+def atom_feed(site: SiteInfo, feed_path: str, page_path: str, title: str, items: list[Entry]) -> bytes:
     """The feed document; its `updated` is the newest entry's (the as-of date only when it has none)."""
     # Names are written unqualified under a default xmlns: ElementTree's default_namespace option
     # refuses unqualified attributes such as href.
-    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: site.content.settings.language})
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: site.settings.language})
     _text(feed, "id", site.absolute(feed_path))
     _text(feed, "title", title)
     _text(feed, "updated", rfc3339(max((e.updated for e in items), default=site.as_of)))
@@ -106,7 +80,7 @@ def atom_feed(site: SiteBuild, feed_path: str, page_path: str, title: str, items
                                             "href": site.absolute(feed_path)})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": site.absolute(page_path)})
     author = ET.SubElement(feed, "author")
-    _text(author, "name", site.content.settings.title)
+    _text(author, "name", site.settings.title)
     _text(author, "uri", site.absolute(urls.home()))
     _text(feed, "rights", "Plan text: Open Government Licence v3.0")
     for item in items:

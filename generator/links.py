@@ -16,9 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from .markdown import REFERENCE
-from .model import Concern, Content, Plan
+from .model import ConcernRef, Plan
 from .problems import Problem
 from .sources import LineLocator
 
@@ -43,9 +44,8 @@ when where which while who will with would prison prisoners prisoner""".split())
 
 @dataclass(frozen=True, slots=True)
 class RelatedConcern:
-    plan: Plan
-    concern: Concern
-    reason: str  # "similar" (found automatically) or "editor" (listed in related:)
+    ref: ConcernRef  # the concern linked to
+    reason: str  # "similar" (found by its wording) or "editor" (listed in related:)
     earlier: bool  # raised at an earlier inspection than the concern it is shown on
 
 
@@ -62,25 +62,18 @@ def terms(text: str) -> Counter[str]:
     return Counter(_stem(w.strip("'-")) for w in words if w not in _STOP and len(w) > 2)
 
 
-def similarity_scores(content: Content, minimum: float | None = None, kept=None
+def similarity_scores(plans: Iterable[Plan], minimum: float | None = None
                       ) -> dict[tuple[tuple[str, str, int], tuple[str, str, int]], float]:
     """Cosine similarity between each concern and the concerns of its establishment's previous
-    EARLIER_INSPECTIONS inspections; with `minimum`, only the pairs scoring at least that. `kept`
-    (serve's dict, or a build's generator.cache.DerivedStore) holds each establishment's scores
-    between builds, under the digests of its plans."""
+    EARLIER_INSPECTIONS inspections, for plans of any establishments; with `minimum`, only the pairs
+    scoring at least that."""
+    by_prison: dict[str, list[Plan]] = {}
+    for plan in plans:
+        by_prison.setdefault(plan.slug, []).append(plan)
     scores = {}
-    for establishment in content.establishments:
-        if len(establishment.plans) < 2:
-            continue
-        memo = None
-        if kept is not None and all(p.digest for p in establishment.plans):
-            memo = ("similar", establishment.slug, minimum, tuple(p.digest for p in establishment.plans))
-        found = kept.get(memo) if memo else None
-        if found is None:
-            found = establishment_scores(establishment.plans, minimum)
-            if memo:
-                kept[memo] = found
-        scores.update(found)
+    for group in by_prison.values():
+        scores.update(establishment_scores(tuple(sorted(group, key=lambda p: p.inspection.start, reverse=True)),
+                                           minimum))
     return scores
 
 
@@ -91,54 +84,53 @@ def establishment_scores(plans: tuple[Plan, ...], minimum: float | None = None
     uses says little about a repeat, and a plan of another prison never changes these links."""
     if len(plans) < 2:
         return {}
-    documents = {(p.slug, p.month_key, c.number): c.terms or tuple(terms(c.text).items())
-                 for p in plans for c in p.concerns}
-    frequency = Counter(term for bag in documents.values() for term, _ in bag)
-    total = len(documents)
+    keys = [(p.slug, p.month_key, c.number) for p in plans for c in p.concerns]
+    bags = [c.terms or tuple(terms(c.text).items()) for p in plans for c in p.concerns]
+    frequency = Counter(term for bag in bags for term, _ in bag)
+    total = len(bags)
     idf = {t: math.log((1 + total) / (1 + n)) for t, n in frequency.items()}
-    vectors = {}
-    for key, bag in documents.items():
+    vectors = []
+    for bag in bags:
         vector = [(t, n * idf[t]) for t, n in bag]
         norm = math.sqrt(sum(v * v for _, v in vector)) or 1.0
-        vectors[key] = [(t, v / norm) for t, v in vector]
+        vectors.append([(t, v / norm) for t, v in vector])
+    starts = [0]  # where each plan's concerns begin in keys
+    for plan in plans:
+        starts.append(starts[-1] + len(plan.concerns))
     scores = {}
-    for i, newer in enumerate(plans[:-1]):
-        earlier = plans[i + 1:i + 1 + EARLIER_INSPECTIONS]
-        # Sparse dot products through an index of the earlier concerns' terms.
-        postings: dict[str, list[tuple[tuple[str, str, int], float]]] = {}
-        for older in earlier:
-            for b in older.concerns:
-                key = (older.slug, older.month_key, b.number)
-                for term, weight in vectors[key]:
-                    postings.setdefault(term, []).append((key, weight))
-        for a in newer.concerns:
-            here = (newer.slug, newer.month_key, a.number)
-            totals: dict[tuple[str, str, int], float] = {}
-            for term, weight in vectors[here]:
-                for key, other in postings.get(term, ()):
-                    totals[key] = totals.get(key, 0.0) + weight * other
-            if minimum is not None:
-                scores.update(((here, key), score) for key, score in totals.items() if score >= minimum)
-                continue
-            for b in earlier:
-                for c in b.concerns:
-                    key = (b.slug, b.month_key, c.number)
-                    scores[(here, key)] = totals.get(key, 0.0)
+    for i in range(len(plans) - 1):
+        # Sparse dot products through an index of the earlier concerns' terms, by their place in keys.
+        low, high = starts[i + 1], starts[min(i + 1 + EARLIER_INSPECTIONS, len(plans))]
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for j in range(low, high):
+            for term, weight in vectors[j]:
+                postings.setdefault(term, []).append((j - low, weight))
+        for a in range(starts[i], starts[i + 1]):
+            sums = [0.0] * (high - low)
+            for term, weight in vectors[a]:
+                for j, other in postings.get(term, ()):
+                    sums[j] += weight * other
+            here = keys[a]
+            if minimum is None:
+                scores.update(((here, keys[low + j]), score) for j, score in enumerate(sums))
+            else:
+                scores.update(((here, keys[low + j]), score) for j, score in enumerate(sums) if score >= minimum)
     return scores
 
 
-def related_concerns(content: Content, kept=None
-                     ) -> dict[tuple[str, str, int], tuple[RelatedConcern, ...]]:
-    """(slug, month, number) -> concerns of other inspections to link to, oldest first."""
-    plans = {p.key: p for p in content.plans}
+def related_concerns(plans: Iterable[Plan]) -> dict[tuple[str, str, int], tuple[RelatedConcern, ...]]:
+    """(slug, month, number) -> the concerns of other inspections to link to, oldest first: repeats
+    found by wording within each establishment, plus the editors' `related:` links (to any plan),
+    less their `not_related:`. Plans of one establishment give the same links whatever else is given."""
+    plans = list(plans)
     pairs: dict[frozenset, str] = {}
     best: dict[tuple, list[tuple[float, tuple]]] = {}
-    for (newer, older), score in similarity_scores(content, SIMILARITY_THRESHOLD, kept).items():
+    for (newer, older), score in similarity_scores(plans, SIMILARITY_THRESHOLD).items():
         best.setdefault(newer, []).append((score, older))
     for newer, found in best.items():  # the closest few: a reader wants the repeat, not a survey
         for _, older in sorted(found, key=lambda x: (-x[0], x[1]))[:MOST_SIMILAR]:
             pairs[frozenset((newer, older))] = "similar"
-    for plan in content.plans:
+    for plan in plans:
         for concern in plan.concerns:
             here = (plan.slug, plan.month_key, concern.number)
             for ref in concern.related:
@@ -148,12 +140,11 @@ def related_concerns(content: Content, kept=None
     links: dict[tuple[str, str, int], list[RelatedConcern]] = {}
     for pair, reason in pairs.items():
         if len(pair) != 2:
-            continue
-        a, b = sorted(pair, key=lambda k: (plans[k[:2]].inspection.start, k))
-        plan_a, plan_b = plans[a[:2]], plans[b[:2]]
-        links.setdefault(b, []).append(RelatedConcern(plan_a, plan_a.concern(a[2]), reason, earlier=True))
-        links.setdefault(a, []).append(RelatedConcern(plan_b, plan_b.concern(b[2]), reason, earlier=False))
-    return {key: tuple(sorted(items, key=lambda r: (r.plan.inspection.start, r.plan.slug, r.concern.number)))
+            continue  # a concern related to itself
+        a, b = sorted(pair, key=lambda k: (k[1], k[0], k[2]))  # the earlier inspection (YYYY-MM) first
+        links.setdefault(b, []).append(RelatedConcern(ConcernRef(*a), reason, earlier=True))
+        links.setdefault(a, []).append(RelatedConcern(ConcernRef(*b), reason, earlier=False))
+    return {key: tuple(sorted(items, key=lambda r: (r.ref.month_key, r.ref.slug, r.ref.number)))
             for key, items in sorted(links.items())}
 
 

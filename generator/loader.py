@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
-import pickle
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,74 +51,164 @@ class _FileProblems:
         return any(p.severity == "error" for p in self.problems)
 
 
-def load(project: Project, cache: ParseCache | None = None) -> Loaded:
-    """Load and check all content; raise ContentError listing every error (warnings included).
+# --- the whole content, in three steps: sources, prisons, checks between them ----------------------
+@dataclass(frozen=True)
+class Sources:
+    """What content/ holds apart from the plans' contents: the plan files by prison folder, and the
+    small files every prison's pages share (settings, pages, owners, establishment facts)."""
+    settings: Settings
+    prisons: dict[str, tuple[tuple[str, str], ...]]  # folder name -> (path, display) of each plan file
+    pages: tuple[ContentPage, ...]
+    owner_aliases: dict[str, str]
+    facts: dict[str, dict]  # establishment slug -> content/establishments/<slug>.yaml
+    problems: tuple[Problem, ...]
 
-    With a cache, a plan file whose bytes were parsed before is not parsed again."""
+    def sizes(self) -> dict[str, int]:
+        """Each prison's plan files in bytes: how much reading and rendering it takes."""
+        return {slug: sum(_size(path) for path, _ in files) for slug, files in self.prisons.items()}
+
+
+def read_sources(project: Project) -> Sources:
     problems: list[Problem] = []
     settings = _load_settings(project, problems)
-    plans: list[Plan] = []
-    paths = _plan_files(project, problems)
-    for plan, file_problems in _read_plans(paths, project, cache):
-        problems.extend(file_problems)
-        if plan is not None:
-            plans.append(plan)
-    if not plans and not any(p.severity == "error" for p in problems):
-        problems.append(Problem(project.display(project.plans_dir), None, "no plans found",
-                                "add content/plans/<establishment-slug>/<YYYY-MM>.yaml (see README)"))
-    plans.sort(key=lambda p: (p.slug, p.month_key))
-    _check_between_plans(plans, problems)
+    prisons: dict[str, list[tuple[str, str]]] = {}
+    base, cut = project.display(project.plans_dir), len(str(project.plans_dir)) + 1
+    for path in _plan_files(project, problems):
+        display = path[cut:] if base == "." else f"{base}/{path[cut:]}"
+        prisons.setdefault(os.path.basename(os.path.dirname(path)), []).append((path, display))
     facts = _load_establishment_facts(project, problems)
-    establishments = _establishments(plans, facts, project, problems)
     pages = _load_pages(project, problems)
     aliases = _load_owner_aliases(project, problems)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    return Sources(settings, {slug: tuple(files) for slug, files in sorted(prisons.items())}, pages, aliases,
+                   facts, tuple(problems))
+
+
+@dataclass(frozen=True)
+class Prison:
+    """One prison folder's plans as read and checked: the unit a build works on."""
+    folder: str
+    plans: tuple[Plan, ...]  # newest inspection first
+    establishment: Establishment | None  # None when no plan could be read
+    problems: tuple[Problem, ...]
+    keys: frozenset[str]  # the cache entries used
+
+
+def load_prison(folder: str, files: tuple[tuple[str, str], ...], sources: Sources,
+                cache: ParseCache | None = None) -> Prison:
+    """Read every plan file of one prison folder (from the cache where its bytes were read before)."""
+    problems: list[Problem] = []
+    plans: list[Plan] = []
+    keys = set()
+    for path, display in files:
+        if cache is None:
+            plan, found = read_plan(path, display)
+        else:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as error:
+                problems.append(Problem(display, None, f"cannot read the file ({error.strerror})",
+                                        "check the file exists and can be read"))
+                continue
+            key = cache.key(data, display)
+            keys.add(key)
+            entry = cache.get(key)
+            if entry is None:
+                plan, found = read_plan(path, display, data)
+                cache.put(key, (plan, tuple(found)))
+            else:
+                plan, found = entry
+        problems.extend(found)
+        if plan is not None:
+            plans.append(plan)
+    plans.sort(key=lambda p: p.inspection.start, reverse=True)
+    establishment = _establishment(plans, sources.facts.get(folder, {}), problems) if plans else None
+    return Prison(folder, tuple(plans), establishment, tuple(problems), frozenset(keys))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFacts:
+    """What checks between files need to know of a plan, without the plan itself."""
+    key: tuple[str, str]
+    path: str
+    establishment: str
+    concerns: frozenset[int]
+    refs: tuple[tuple[int, int, str, ConcernRef], ...]  # (concern list index, number, field, ref)
+
+
+def facts_of(plan: Plan) -> PlanFacts:
+    refs = tuple((ci, c.number, name, ref) for ci, c in enumerate(plan.concerns)
+                 for name in ("related", "not_related") for ref in getattr(c, name))
+    return PlanFacts(plan.key, plan.path, plan.establishment, frozenset(c.number for c in plan.concerns), refs)
+
+
+def check_between(sources: Sources, plans: list[PlanFacts], slugs: set[str]) -> list[Problem]:
+    """Problems only several files show: a second plan for one inspection, a reference to a concern
+    no plan has, an establishment file without plans. `slugs`: the establishments read."""
+    problems: list[Problem] = []
+    by_key: dict[tuple[str, str], PlanFacts] = {}
+    for plan in sorted(plans, key=lambda p: Path(p.path).parts):
+        other = by_key.get(plan.key)
+        if other:
+            problems.append(Problem(plan.path, None, f"a second plan for {plan.establishment}'s inspection starting "
+                                    f"{plan.key[1]} (the first is {other.path})",
+                                    "keep one plan per inspection: merge or delete one of the files"))
+        else:
+            by_key[plan.key] = plan
+    for plan in plans:
+        for ci, number, name, ref in plan.refs:
+            target = by_key.get(ref.plan_key)
+            if target is None or ref.number not in target.concerns:
+                problems.append(Problem(plan.path, _ref_line(plan, ci, name, ref),
+                                        f"concern {number}: reference '{ref}' names no concern",
+                                        "check the establishment slug, month (YYYY-MM) and concern number"))
+    for slug, fact in sources.facts.items():
+        if slug not in slugs:
+            problems.append(Problem(fact["_path"], None, f"no plan for establishment '{fact['name']}'",
+                                    f"add a plan under content/plans/{slug}/ or delete this file", "warning"))
+    if not sources.prisons:
+        problems.append(Problem("content/plans", None, "no plans found",
+                                "add content/plans/<establishment-slug>/<YYYY-MM>.yaml (see README)"))
+    return problems
+
+
+def load(project: Project, cache: ParseCache | None = None) -> Loaded:
+    """Load and check all content in this process; raise ContentError listing every error (warnings
+    included). The build reads prisons in worker processes with the same steps."""
+    sources = read_sources(project)
+    prisons = [load_prison(folder, files, sources, cache) for folder, files in sources.prisons.items()]
+    problems = [*sources.problems, *(p for prison in prisons for p in prison.problems)]
+    plans = [plan for prison in prisons for plan in prison.plans]
+    problems += check_between(sources, [facts_of(p) for p in plans],
+                              {prison.establishment.slug for prison in prisons if prison.establishment})
+    if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
-    content = Content(settings=settings, plans=tuple(plans), establishments=establishments,
-                      pages=pages, owner_aliases=aliases)
+    establishments = tuple(sorted((p.establishment for p in prisons if p.establishment), key=lambda e: e.slug))
+    content = Content(settings=sources.settings, plans=tuple(sorted(plans, key=lambda p: p.key)),
+                      establishments=establishments, pages=sources.pages, owner_aliases=sources.owner_aliases)
     return Loaded(content, tuple(sorted(problems, key=Problem.sort_key)))
 
 
-PARALLEL_FROM = 64  # plan files; parsing YAML is the slow part of loading, so use every core
-
-
-def _read_plans(paths: list[str], project: Project, cache: ParseCache | None):
-    base, cut = project.display(project.plans_dir), len(str(project.plans_dir)) + 1  # display(), worked out once
-    displays = [p[cut:] if base == "." else f"{base}/{p[cut:]}" for p in paths]
-    keys = [cache.file_key(p, d) for p, d in zip(paths, displays)] if cache is not None else []
-    found = [cache.get(key) for key in keys] if cache is not None else [None] * len(paths)
-    missing = [i for i, item in enumerate(found) if item is None]  # parsed in parallel; hits cost nothing
-    workers = min(os.cpu_count() or 1, 4)
-    if len(missing) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        # A worker sends its result pickled once: the same bytes are unpickled here and stored in the cache.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            pickled = pool.map(_read_plan_pickled, [paths[i] for i in missing], [displays[i] for i in missing],
-                               chunksize=16)
-            for i, data in zip(missing, pickled):  # as they arrive, so the bytes are not all held at once
-                found[i] = pickle.loads(data)
-                if cache is not None:
-                    cache.put_pickled(keys[i], found[i], data)
-    else:
-        for i in missing:
-            found[i] = read_plan(paths[i], displays[i])
-            if cache is not None:
-                cache.put(keys[i], found[i])
-    return found
-
-
-def _read_plan_pickled(path: Path | str, display: str) -> bytes:
-    return pickle.dumps(read_plan(path, display), protocol=pickle.HIGHEST_PROTOCOL)
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 # --- one plan file --------------------------------------------------------------------------------
-def read_plan(path: Path | str, display: str) -> tuple[Plan | None, list[Problem]]:
-    """Read, validate and build one plan; the plan is None when it could not be built."""
+def read_plan(path: Path | str, display: str, data: bytes | None = None) -> tuple[Plan | None, list[Problem]]:
+    """Read, validate and build one plan (from `data` when its bytes are already read); the plan is
+    None when it could not be built."""
     path = Path(path)
     try:
-        text = read_text(path)
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(display, None, f"cannot read the file ({error})", "save it as UTF-8 text")]
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
+    except OSError as error:
+        return None, [Problem(display, None, f"cannot read the file ({error.strerror})",
+                              "check the file exists and can be read")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(display, None, f"the file is not UTF-8 text (byte {error.start + 1})",
+                              "save it as UTF-8 text")]
     report = _FileProblems(display, text)
     try:
         document = parse_yaml(text)
@@ -241,37 +328,14 @@ def _check_plan(plan: Plan, path: Path, report: _FileProblems) -> None:
 
 
 # --- between files ----------------------------------------------------------------------------
-def _check_between_plans(plans: list[Plan], problems: list[Problem]) -> None:
-    by_key: dict[tuple[str, str], Plan] = {}
-    for plan in plans:
-        other = by_key.get(plan.key)
-        if other:
-            problems.append(Problem(plan.path, None, f"a second plan for {plan.establishment}'s inspection starting "
-                                    f"{plan.month_key} (the first is {other.path})",
-                                    "keep one plan per inspection: merge or delete one of the files"))
-        else:
-            by_key[plan.key] = plan
-    for plan in plans:
-        for concern in plan.concerns:
-            for ref in (*concern.related, *concern.not_related):
-                target = by_key.get(ref.plan_key)
-                if target is None or target.concern(ref.number) is None:
-                    problems.append(Problem(plan.path, _ref_line(plan, concern, ref),
-                                            f"concern {concern.number}: reference '{ref}' names no concern",
-                                            "check the establishment slug, month (YYYY-MM) and concern number"))
-
-
-def _ref_line(plan: Plan, concern: Concern, ref: ConcernRef) -> int | None:
+def _ref_line(plan: PlanFacts, ci: int, name: str, ref: ConcernRef) -> int | None:
+    """The line of a reference, found only for the message (the file is read again)."""
     try:
         text = Path(plan.path).read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return None
-    ci = plan.concerns.index(concern)
-    locator = LineLocator(text)
-    for key, refs in (("related", concern.related), ("not_related", concern.not_related)):
-        if ref in refs:
-            return locator.line(("concerns", ci, key, refs.index(ref)))
-    return None
+    refs = [r for i, _, field, r in plan.refs if i == ci and field == name]
+    return LineLocator(text).line(("concerns", ci, name, refs.index(ref)))
 
 
 def _plan_files(project: Project, problems: list[Problem]) -> list[str]:
@@ -354,29 +418,17 @@ def _load_establishment_facts(project: Project, problems: list[Problem]) -> dict
     return facts
 
 
-def _establishments(plans: list[Plan], facts: dict[str, dict], project: Project,
-                    problems: list[Problem]) -> tuple[Establishment, ...]:
-    by_slug: dict[str, list[Plan]] = {}
-    for plan in plans:
-        by_slug.setdefault(plan.slug, []).append(plan)
-    for slug, fact in facts.items():
-        if slug not in by_slug:
-            problems.append(Problem(fact["_path"], None, f"no plan for establishment '{fact['name']}'",
-                                    f"add a plan under content/plans/{slug}/ or delete this file", "warning"))
-    result = []
-    for slug, group in sorted(by_slug.items()):
-        group.sort(key=lambda p: p.inspection.start, reverse=True)
-        names = {p.establishment for p in group}
-        fact = facts.get(slug, {})
-        if len(names) > 1:
-            problems.append(Problem(group[0].path, None, f"plans for '{slug}' name the establishment differently: "
-                                    + ", ".join(sorted(names)), "the site shows the name from the newest plan",
-                                    "warning"))
-        result.append(Establishment(
-            slug=slug, name=fact.get("name", group[0].establishment), plans=tuple(group),
-            type=fact.get("type"), region=fact.get("region"), operator=fact.get("operator"),
-            links=tuple(Link(x["title"], x["url"]) for x in fact.get("links", ()))))
-    return tuple(result)
+def _establishment(plans: list[Plan], fact: dict, problems: list[Problem]) -> Establishment:
+    """A prison from its plans (newest first) and its optional facts file."""
+    names = {p.establishment for p in plans}
+    if len(names) > 1:
+        problems.append(Problem(plans[0].path, None, f"plans for '{plans[0].slug}' name the establishment "
+                                "differently: " + ", ".join(sorted(names)),
+                                "the site shows the name from the newest plan", "warning"))
+    return Establishment(
+        slug=plans[0].slug, name=fact.get("name", plans[0].establishment), plans=tuple(plans),
+        type=fact.get("type"), region=fact.get("region"), operator=fact.get("operator"),
+        links=tuple(Link(x["title"], x["url"]) for x in fact.get("links", ())))
 
 
 def _load_pages(project: Project, problems: list[Problem]) -> tuple[ContentPage, ...]:

@@ -14,6 +14,8 @@ from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from . import urls
+
 # A concern reference inside text: "see Priority Concern 5", "(priority concern 5)", "key concern 12".
 REFERENCE = re.compile(r"\b(?:(priority|key)\s+)?concern\s+(?:no\.?\s*|number\s+)?(\d{1,3})\b", re.IGNORECASE)
 
@@ -69,6 +71,22 @@ def _render_plain(text: str) -> str:
 def _escape(text: str) -> str:
     """Escape as markdown-it does: &, <, > and double quotes."""
     return escape(text, quote=False).replace('"', "&quot;")
+
+
+def render_page(text: str) -> str:
+    """A content page (about, accessibility): Markdown with an id on each heading, made from its words
+    ("## How repeated concerns are found" -> id="how-repeated-concerns-are-found"), so it can be linked to."""
+    tokens = _MD.parse(text)
+    seen: set[str] = set()
+    for at, token in enumerate(tokens):
+        if token.type == "heading_open":
+            base = slug = urls.slugify(tokens[at + 1].content) or "section"
+            n = 2
+            while slug in seen:
+                slug, n = f"{base}-{n}", n + 1
+            seen.add(slug)
+            token.attrSet("id", slug)
+    return _MD.renderer.render(tokens, _MD.options, {})
 
 
 def render_inline(text: str) -> str:

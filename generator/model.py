@@ -42,11 +42,15 @@ def _restore(cls, values: tuple):
     return item
 
 
+PICKLED = {"_restore", "TargetKind"}  # what a cache entry may name (generator.cache)
+
+
 def quick_pickle(cls):
     """Pickle a frozen slots dataclass as a plain tuple of its field values. The parse cache holds
     about 100,000 of these objects per 1,000 plans, and dataclasses' own unpickling looks up the
     class's fields again for every object, which made reading the cache slower than it need be."""
     cls.__pickled_fields__ = tuple(f.name for f in fields(cls))
+    PICKLED.add(cls.__name__)
     cls.__reduce__ = lambda self: (_restore, (cls, tuple(getattr(self, n) for n in cls.__pickled_fields__)))
     return cls
 

@@ -1,94 +1,168 @@
-"""Every output of the site, described before anything is written: which template, what context,
-and which plans it depends on (so `serve` re-renders only what a change affects).
+"""Writing the site: a prison's files (the unit of work), then the estate-wide files from the
+prisons' summaries. Views (generator.views) work out every value; this module renders and writes.
 """
 from __future__ import annotations
 
-from functools import partial
-from typing import Iterator
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
 
 from . import urls
-from .build import Output, SiteBuild
+from .data import join_csv, join_json, plan_csv, plan_json, schema_json, size_text
+from .feeds import atom_feed, newest_first
+from .links import related_concerns
+from .loader import PlanFacts, Prison, Sources, facts_of
+from .problems import Problem
+from .render import Renderer
+from .site import SiteFiles, SiteInfo
 from .sitemap import robots_txt, sitemap_xml
+from .views import estate as estate_views
+from .views.plan import PlanParts, plan_page, plan_statuses, short_title
+from .views.prison import (PrisonSummary, establishment_page, plan_summary, prison_events,
+                           prison_timeline_page)
 
 
-def _outputs(site: SiteBuild, only: frozenset[tuple[str, str]] | None = None) -> Iterator[Output]:
-    """Every output; with `only` (plan keys), just those plans' own pages and data files."""
-    from .data import data_outputs
-    from .feeds import feed_outputs
-    from .search import search_outputs
-    from .timeline import timeline_outputs
-    if only is not None:
-        yield from plan_pages(site, only)
-        yield from data_outputs(site, only)
-        return
-    yield from core_pages(site)
-    yield from establishment_pages(site)
-    yield from plan_pages(site)
-    yield from cross_link_pages(site)
-    yield from content_pages(site)
-    yield from search_outputs(site)
-    yield from timeline_outputs(site)
-    yield from data_outputs(site)
-    yield from feed_outputs(site)
-    yield Output(urls.robots(), make=robots_txt, in_sitemap=False)
+@dataclass(frozen=True)
+class PrisonFacts:
+    """What the parent needs of one prison folder once it is read: its problems, and what the checks
+    between files and other prisons' pages use."""
+    folder: str
+    slug: str | None  # None when no plan could be read
+    plans: tuple[PlanFacts, ...]
+    owners: frozenset[str]
+    titles: dict[tuple[str, str, int], tuple[str, str]]  # each concern -> (prison, first words)
+    actions: int
+    problems: tuple[Problem, ...]
+    keys: frozenset[str]  # the cache entries its plans were read from
 
 
-def outputs(site: SiteBuild) -> list[Output]:
-    """Every output of the site, the sitemap last: it lists the pages found before it."""
-    found = list(_outputs(site))
-    pages = tuple(sorted(o.path for o in found if o.in_sitemap and (o.template or o.path.endswith("/"))))
-    found.append(Output(urls.sitemap(), make=partial(sitemap_xml, paths=pages), in_sitemap=False))
-    return found
+def prison_facts(prison: Prison) -> PrisonFacts:
+    establishment = prison.establishment
+    return PrisonFacts(
+        prison.folder, establishment.slug if establishment else None, tuple(facts_of(p) for p in prison.plans),
+        frozenset(a.owner for p in prison.plans for a in p.actions if a.owner),
+        {(p.slug, p.month_key, c.number): (establishment.name, short_title(c)) for p in prison.plans
+         for c in p.concerns} if establishment else {},
+        sum(len(p.actions) for p in prison.plans), prison.problems, prison.keys)
 
 
-def plan_outputs(site: SiteBuild, keys: frozenset[tuple[str, str]]) -> list[Output]:
-    """These plans' own outputs (their pages and data files, under urls.plan), as `outputs`
-    describes them, without working out the rest of the site: what `serve` writes first after a
-    change to these plans."""
-    return list(_outputs(site, keys))
+@dataclass(frozen=True)
+class Estate:
+    """What a prison's pages need from outside the prison, worked out by the parent from every
+    prison's facts: owner page slugs (spellings of all prisons decide them) and the concerns of
+    other prisons its editors link to."""
+    owners: dict[str, tuple[str, str]]  # owner as published -> (name shown, page slug)
+    concerns: dict[tuple[str, str, int], tuple[str, str]]  # (slug, month, number) -> (prison, first words)
+
+    def slice(self, facts: PrisonFacts) -> "Estate":
+        """Only what this prison uses: what its pages are made from, beside its own plans."""
+        refs = {(r.slug, r.month_key, r.number) for p in facts.plans for _, _, name, r in p.refs
+                if name == "related" and r.slug != facts.slug}
+        return Estate({s: self.owners[s] for s in sorted(facts.owners)},
+                      {k: self.concerns[k] for k in sorted(refs) if k in self.concerns})
 
 
-def core_pages(site: SiteBuild) -> Iterator[Output]:
-    yield Output(urls.home(), "layouts/home.html")
-    yield Output(urls.establishments_index(), "layouts/establishments.html")
-    # Hosts serve 404.html at any depth, so its links start from the site's root path.
-    yield Output(urls.not_found(), "layouts/404.html", {"link_root": urlsplit(site.base_url).path},
-                 in_sitemap=False)
+def estate_of(prisons: Iterable[PrisonFacts], aliases: dict[str, str]) -> Estate:
+    prisons = list(prisons)
+    spellings = {s for prison in prisons for s in prison.owners}
+    return Estate(estate_views.owner_slugs(spellings, aliases),
+                  {k: v for prison in prisons for k, v in prison.titles.items()})
 
 
-def establishment_pages(site: SiteBuild) -> Iterator[Output]:
-    for establishment in site.content.establishments:
-        yield Output(establishment.url, "layouts/establishment.html", {"establishment": establishment},
-                     depends_on=frozenset(p.key for p in establishment.plans))
+def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Renderer, folder: Path) -> PrisonSummary:
+    """Every file of one prison: its plans' pages and data files, its page, timeline and feed. The
+    summary records what it wrote and what it took from other prisons (`estate`: only that)."""
+    establishment = prison.establishment
+    files = SiteFiles(folder)
+    statuses = {plan.month_key: plan_statuses(plan, site.as_of) for plan in establishment.plans}
+    related = related_concerns(establishment.plans)
+    titles = {(p.slug, p.month_key, c.number): (establishment.name, short_title(c))
+              for p in establishment.plans for c in p.concerns}
+    summaries = []
+    for plan in establishment.plans:
+        json_bytes = plan_json(plan, site.as_of, site.base_url, statuses[plan.month_key])
+        csv_bytes = plan_csv(plan, site.as_of, site.base_url, statuses[plan.month_key])
+        csv_path, json_path = urls.plan_csv(plan.slug, plan.month_key), urls.plan_json(plan.slug, plan.month_key)
+        files.write(csv_path, csv_bytes)
+        files.write(json_path, json_bytes)
+        parts = PlanParts(
+            establishment, statuses[plan.month_key], related, estate.owners.__getitem__,
+            lambda key: titles.get(key) or estate.concerns.get(key, ("", "")),
+            ((csv_path, "This plan as CSV", "text/csv; charset=utf-8", "one row per action, for spreadsheets",
+              len(csv_bytes)),
+             (json_path, "This plan as JSON", "application/json", "concerns, actions and updates, nested",
+              len(json_bytes))), site.absolute)
+        files.write(plan.url, renderer.render("layouts/plan.html", page=plan_page(site, plan, parts)), page=True)
+    events = prison_events(establishment, statuses)
+    for plan in establishment.plans:
+        summaries.append(plan_summary(plan, statuses[plan.month_key],
+                                      [e for e in events if e.month_key == plan.month_key], site.base_url))
+    files.write(establishment.url, renderer.render(
+        "layouts/establishment.html", page=establishment_page(site, establishment, statuses, events, related)),
+        page=True)
+    files.write(urls.establishment_timeline(establishment.slug), renderer.render(
+        "layouts/prison_timeline.html", page=prison_timeline_page(site, establishment, statuses, events)), page=True)
+    files.write(urls.establishment_feed(establishment.slug), atom_feed(
+        site, urls.establishment_feed(establishment.slug), establishment.url,
+        f"{establishment.name}: new plans and updates – {site.settings.title}",
+        newest_first(e for s in summaries for e in s.entries)))
+    return PrisonSummary(establishment.slug, establishment.name, tuple(summaries), dict(files.written),
+                         tuple(files.pages), estate)
 
 
-def plan_pages(site: SiteBuild, only: frozenset[tuple[str, str]] | None = None) -> Iterator[Output]:
-    for plan in site.content.plans if only is None else [p for p in site.content.plans if p.key in only]:
-        # Which concerns link to which: words are weighed across all of the prison's plans, so
-        # links between two unchanged plans can change; the links themselves are part of the key.
-        links = tuple((c.number, tuple((item.plan.key, item.concern.number, item.reason, item.earlier) for item in
-                                       site.indexes.related.get((plan.slug, plan.month_key, c.number), ())))
-                      for c in plan.concerns)
-        related = {key for _, items in links for key, *_ in items}
-        neighbours = {p.key for p in site.indexes.neighbours.get(plan.key, ()) if p is not None}
-        yield Output(plan.url, "layouts/plan.html",
-                     {"plan": plan, "establishment": site.indexes.establishment_of[plan.slug]},
-                     depends_on=frozenset({plan.key} | related | neighbours), also=links)
+def write_estate(site: SiteInfo, sources: Sources, prisons: Sequence[PrisonSummary], owners: dict[str, tuple[str, str]],
+                 renderer: Renderer, files: SiteFiles, assets: Path | None) -> None:
+    """Every file that shows more than one prison, from their summaries; the static assets (unless
+    `assets` is None: unchanged in the folder); the sitemap last."""
+    def page(path: str, template: str, view) -> None:
+        files.write(path, renderer.render(template, page=view), page=True)
+
+    page(urls.home(), "layouts/home.html", estate_views.home_page(site, prisons))
+    page(urls.establishments_index(), "layouts/establishments.html", estate_views.prisons_page(site, prisons))
+    groups = estate_views.theme_groups(prisons)
+    page(urls.themes_index(), "layouts/themes.html", estate_views.themes_page(site, groups))
+    for slug in groups:
+        for view in estate_views.theme_pages(site, slug, groups[slug]):
+            page(view.page.path, "layouts/theme.html", view)
+    found = estate_views.owners(prisons, owners)
+    page(urls.owners_index(), "layouts/owners.html", estate_views.owners_page(site, found))
+    for owner in found:
+        for view in estate_views.owner_pages(site, owner):
+            page(view.page.path, "layouts/owner.html", view)
+    for view in estate_views.concerns_pages(site, prisons):
+        page(view.page.path, "layouts/concerns.html", view)
+    for view in estate_views.timeline_pages(site, prisons):
+        page(view.frame.path, "layouts/timeline.html", view)
+    page(urls.search(), "layouts/search.html", estate_views.search_page(site, prisons))
+    for content_page in sources.pages:
+        page(content_page.url, "layouts/page.html", estate_views.content_page(site, content_page))
+    files.write(urls.not_found(), renderer.render("layouts/404.html", page=estate_views.not_found_page(site)))
+    plans = sorted((p for prison in prisons for p in prison.plans), key=lambda p: p.key)
+    sizes = {
+        urls.data_plans_json(): files.write(urls.data_plans_json(), join_json(
+            (files.read(urls.plan_json(p.slug, p.month_key)) for p in plans), site.as_of, site.base_url)),
+        urls.data_actions_csv(): files.write(urls.data_actions_csv(), join_csv(
+            files.read(urls.plan_csv(p.slug, p.month_key)) for p in plans)),
+        urls.data_schema(): files.write(urls.data_schema(), schema_json(site.base_url)),
+    }
+    page(urls.data_page(), "layouts/data.html",
+         estate_views.data_page(site, prisons, {path: size_text(size) for path, size in sizes.items()}))
+    files.write(urls.feed(), atom_feed(site, urls.feed(), urls.home(), f"New plans and updates – {site.settings.title}",
+                                       newest_first(e for p in plans for e in p.entries)))
+    files.write(urls.robots(), robots_txt(site).encode("utf-8"))
+    if assets is not None:
+        copy_assets(assets, files)
+    files.write(urls.sitemap(), sitemap_xml(site, sorted(files.pages)).encode("utf-8"))
 
 
-def cross_link_pages(site: SiteBuild) -> Iterator[Output]:
-    yield Output(urls.themes_index(), "layouts/themes.html")
-    for theme in site.indexes.themes:
-        yield Output(theme.url, "layouts/theme.html", {"theme": theme},
-                     depends_on=frozenset(p.key for p, _ in theme.concerns))
-    yield Output(urls.owners_index(), "layouts/owners.html")
-    for owner in site.indexes.owners:
-        yield Output(owner.url, "layouts/owner.html", {"owner": owner},
-                     depends_on=frozenset(plan.key for plan, _ in owner.by_plan))
+def asset_files(assets: Path) -> dict[str, Path]:
+    """Each static asset's site path -> its source under templates/assets/ (dotfiles left out)."""
+    if not assets.is_dir():
+        return {}
+    return {urls.asset(path.relative_to(assets).as_posix()): path for path in sorted(assets.rglob("*"))
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(assets).parts)}
 
 
-def content_pages(site: SiteBuild) -> Iterator[Output]:
-    for page in site.content.pages:
-        yield Output(page.url, "layouts/page.html", {"page": page}, depends_on=frozenset())
-
+def copy_assets(assets: Path, files: SiteFiles) -> None:
+    for path, source in asset_files(assets).items():
+        files.write(path, source.read_bytes())

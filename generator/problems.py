@@ -48,3 +48,6 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(p.format() for p in self.problems))
+
+    def __reduce__(self):  # survives the trip back from a worker process
+        return (ContentError, (self.problems,))

@@ -9,8 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .model import UPDATE_STATUSES, Action, Target, TargetKind, Update
+from .wording import day_text, month_text
 
-# Status keys, in the order summaries list them, with the short label used in counts.
+PASSED = "Target date passed — no update published"  # DESIGN.md's words, the same wherever it is shown
+
+# Status keys, in the order summaries list them, with the words a count of them is shown with.
 STATUS_KEYS: dict[str, str] = {
     "complete": "Complete",
     "ongoing": "Ongoing",
@@ -18,9 +21,9 @@ STATUS_KEYS: dict[str, str] = {
     "not-started": "Not started",
     "delayed": "Delayed",
     "due": "Due",
-    "passed": "Target date passed, no update",
-    "as-written": "Target as written",
-    "none": "No target date",
+    "passed": PASSED,
+    "as-written": "Target as written, no status worked out",
+    "none": "No target date published",
 }
 
 
@@ -40,14 +43,6 @@ class Status:
         return f"Target moved from {self.moved_from.text.strip()} to {self.target.text.strip()}"
 
 
-def month_label(day: dt.date) -> str:
-    return day.strftime("%B %Y")
-
-
-def day_label(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
 def status_of(action: Action, as_of: dt.date) -> Status:
     """Rule 1: the latest update decides. Rule 2: otherwise the published target."""
     this_month = as_of.replace(day=1)
@@ -58,8 +53,8 @@ def status_of(action: Action, as_of: dt.date) -> Status:
         moved_from = action.target if moves else None
         passed = target.kind is TargetKind.MONTH and target.month < this_month
         if latest.status == "complete":
-            return Status("complete", f"Complete ({day_label(latest.date)})", target, moved_from, latest)
-        label = f"{UPDATE_STATUSES[latest.status]} (update of {day_label(latest.date)})"
+            return Status("complete", f"Complete ({day_text(latest.date)})", target, moved_from, latest)
+        label = f"{UPDATE_STATUSES[latest.status]} (update of {day_text(latest.date)})"
         return Status(latest.status, label, target, moved_from, latest, target_passed=passed)
     target = action.target
     if target.kind is TargetKind.COMPLETE:
@@ -68,8 +63,8 @@ def status_of(action: Action, as_of: dt.date) -> Status:
         return Status("ongoing", "Ongoing", target)
     if target.kind is TargetKind.MONTH:
         if target.month >= this_month:
-            return Status("due", f"Due {month_label(target.month)}", target)
-        return Status("passed", "Target date passed — no update published", target, target_passed=True)
+            return Status("due", f"Due {month_text(target.month)}", target)
+        return Status("passed", PASSED, target, target_passed=True)
     if target.kind is TargetKind.NONE:
         return Status("none", "No target date published", target)
     return Status("as-written", target.text.strip(), target)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 __all__ = [
     "slugify", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
+    "status_id", "owner_id", "event_id", "content_page",
     "theme", "owner", "establishments_index", "themes_index", "owners_index", "concerns_index",
     "search", "search_bundle", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
     "not_found", "sitemap", "robots", "feed", "establishment_feed", "plan_json", "plan_csv",
@@ -58,12 +59,36 @@ def action(slug: str, month_key: str, concern_number: int, action_index: int) ->
     return f"{plan(slug, month_key)}#{action_id(concern_number, action_index)}"
 
 
-def theme(theme_slug: str) -> str:
-    return f"themes/{theme_slug}/"
+def status_id(status_key: str) -> str:
+    """On a plan page: the list of its actions with this status."""
+    return f"status-{status_key}"
 
 
-def owner(owner_slug: str) -> str:
-    return f"owners/{owner_slug}/"
+def owner_id(owner_slug: str) -> str:
+    """On a plan page: the list of its actions this owner has."""
+    return f"owner-{owner_slug}"
+
+
+def event_id(kind: str, day, concern: int = 0, action: int = 0) -> str:
+    """On a plan page's timeline: one event ("due-2023-07" lists the actions due that month)."""
+    if kind == "targets":
+        return f"due-{day:%Y-%m}"
+    if concern:
+        return f"update-{concern}-{action}-{day.isoformat()}"
+    return f"timeline-{kind}"
+
+
+def theme(theme_slug: str, page_number: int = 1) -> str:
+    return f"themes/{theme_slug}/" + _page(page_number)
+
+
+def owner(owner_slug: str, page_number: int = 1) -> str:
+    return f"owners/{owner_slug}/" + _page(page_number)
+
+
+def _page(number: int) -> str:
+    """A long listing's later pages: ".../2/", ".../3/"."""
+    return "" if number == 1 else f"{number}/"
 
 
 def establishments_index() -> str:
@@ -79,7 +104,7 @@ def owners_index() -> str:
 
 
 def concerns_index(page_number: int = 1) -> str:
-    return "concerns/" if page_number == 1 else f"concerns/{page_number}/"
+    return "concerns/" + _page(page_number)
 
 
 def search() -> str:
@@ -95,8 +120,8 @@ def timeline() -> str:
     return "timeline/"
 
 
-def timeline_year(year: int) -> str:
-    return f"timeline/{year}/"
+def timeline_year(year: int, page_number: int = 1) -> str:
+    return f"timeline/{year}/" + _page(page_number)
 
 
 def establishment_timeline(slug: str) -> str:

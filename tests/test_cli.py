@@ -22,7 +22,7 @@ OPTIONS = {  # what each --help must list (and so what the README and the workfl
     "import": ("--output", "--force"),
     "check": ("--project", "--format", "--strict"),
     "build": ("--project", "--output", "--base-url", "--as-of", "--no-search", "--strict", "--format", "--quiet"),
-    "serve": ("--project", "--host", "--port", "--output", "--base-url", "--as-of", "--no-search", "--strict"),
+    "serve": ("--project", "--host", "--port", "--base-url", "--as-of", "--no-search", "--strict"),
 }
 ANNOTATION = re.compile(r"::error file=(?P<file>[^,:]+),line=(?P<line>\d+)::(?P<message>.+)")
 
@@ -104,10 +104,9 @@ def test_the_installed_actionplans_command_is_the_same_program(tmp_path):
     (("build", "--base-url", "example.org/plans/"), "argument --base-url: 'example.org/plans/' is not an absolute URL"),
     (("serve", "--base-url", "/plans/"), "argument --base-url: '/plans/' is not an absolute URL"),
     (("publish",), "argument COMMAND: invalid choice: 'publish'"),
-    ((), "the following arguments are required: COMMAND"),
     (("check", "--format", "json"), "argument --format: invalid choice: 'json'"),
     (("build", "--no-such-option"), "unrecognized arguments: --no-such-option"),
-], ids=["bad-date", "day-first-date", "relative-base-url", "path-as-base-url", "unknown-command", "no-command",
+], ids=["bad-date", "day-first-date", "relative-base-url", "path-as-base-url", "unknown-command",
         "unknown-format", "unknown-option"])
 def test_usage_errors_exit_2_and_change_nothing(make_project, args, message):
     project = make_project()
@@ -117,6 +116,13 @@ def test_usage_errors_exit_2_and_change_nothing(make_project, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project.root / "site").exists()
+
+
+def test_actionplans_alone_lists_the_commands(tmp_path):
+    result = actionplans(cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for command in SUBCOMMANDS:
+        assert re.search(rf"^ +{command} ", result.stdout, re.MULTILINE), command
 
 
 # --- content errors: exit 1, every problem as file:line, no traceback -----------------------------

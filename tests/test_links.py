@@ -19,16 +19,16 @@ def content():
 
 
 def test_threshold_separates_real_repeats_from_unrelated_concerns(content):
-    scores = {(a[2], b[2]): s for (a, b), s in similarity_scores(content).items()}
+    scores = {(a[2], b[2]): s for (a, b), s in similarity_scores(content.plans).items()}
     repeats = {(11, 9), (2, 1), (7, 6)}  # 2025 concern, 2023 concern: attendance, drugs, cells
     assert all(scores[pair] >= SIMILARITY_THRESHOLD for pair in repeats)
     assert all(s < SIMILARITY_THRESHOLD for pair, s in scores.items() if pair not in repeats)
 
 
 def test_leicester_cells_concerns_link_both_ways(content):
-    related = related_concerns(content)
-    later = [(r.plan.month_key, r.concern.number, r.earlier) for r in related[("hmp-leicester", "2025-08", 7)]]
-    earlier = [(r.plan.month_key, r.concern.number, r.earlier) for r in related[("hmp-leicester", "2023-02", 6)]]
+    related = related_concerns(content.plans)
+    later = [(r.ref.month_key, r.ref.number, r.earlier) for r in related[("hmp-leicester", "2025-08", 7)]]
+    earlier = [(r.ref.month_key, r.ref.number, r.earlier) for r in related[("hmp-leicester", "2023-02", 6)]]
     assert later == [("2023-02", 6, True)]
     assert earlier == [("2025-08", 7, False)]
 
@@ -36,42 +36,22 @@ def test_leicester_cells_concerns_link_both_ways(content):
 def test_another_prisons_plans_never_change_a_prisons_links(make_project):
     """Words are weighed within one establishment, so adding plans elsewhere moves no score."""
     plans = two_inspections(text="Many cells needed refurbishment and violence was too high.\n")
-    alone = similarity_scores(load(make_project(plans=plans)).content)
+    alone = similarity_scores(load(make_project(plans=plans)).content.plans)
     elsewhere = [plan_data(establishment="HMP Otherton", start=start) for start in ("2019-03-04", "2024-05-06")]
-    together = similarity_scores(load(make_project(plans=plans + elsewhere)).content)
+    together = similarity_scores(load(make_project(plans=plans + elsewhere)).content.plans)
     assert alone and {key: score for key, score in together.items() if key[0][0] == "hmp-testshire"} == alone
 
 
-def test_a_build_keeps_each_prisons_scores_for_the_next(make_project, monkeypatch, tmp_path):
-    """Scores are kept on disk per prison under its plans' digests: worked out again only for a
-    prison whose plans changed, and never read for content they were not made from."""
-    from generator import links
-    project = make_project(plans=two_inspections() + [plan_data(establishment="HMP Otherton", start=start)
-                                                      for start in ("2019-03-04", "2024-05-06")])
-    worked_out = []
-    original = links.establishment_scores
-    monkeypatch.setattr(links, "establishment_scores",
-                        lambda plans, minimum=None: worked_out.append(plans[0].slug) or original(plans, minimum))
-    first = build(project, tmp_path / "site", AS_OF, search=False).site.indexes.related
-    assert sorted(worked_out) == ["hmp-otherton", "hmp-testshire"]
-    worked_out.clear()
-    assert build(project, tmp_path / "site", AS_OF, search=False).site.indexes.related == first
-    assert worked_out == []
-    plan_file = project.plans_dir / "hmp-otherton" / "2024-05.yaml"
-    plan_file.write_text(plan_file.read_text().replace("Many cells needed refurbishment.", "Cells were cold."))
-    build(project, tmp_path / "site", AS_OF, search=False)
-    assert worked_out == ["hmp-otherton"]
-
-
 def test_editor_related_link_is_added(content):
-    related = related_concerns(content)
-    assert [(r.concern.number, r.reason) for r in related[("hmp-leicester", "2025-08", 13)]] == [(10, "editor")]
+    related = related_concerns(content.plans)
+    assert [(r.ref.number, r.reason) for r in related[("hmp-leicester", "2025-08", 13)]] == [(10, "editor")]
 
 
 def test_plan_page_says_raised_before_with_a_working_link(tmp_path):
     site = BuiltSite(build(Project(REPO), tmp_path / "site", AS_OF, search=False).output_dir)
     concern = site.page("hmp-leicester/2025-08/").get_element_by_id("concern-7")
-    assert "Raised before: February 2023 inspection, concern 6" in text_of(concern)
+    assert "Raised before: February 2023 inspection, concern 6 — “Many cells were in need of" in text_of(concern)
+    assert "(found by matching wording)" in text_of(concern)
     assert concern.xpath(".//a[normalize-space()='February 2023 inspection, concern 6']/@href") == ["../2023-02/#concern-6"]
     older = site.page("hmp-leicester/2023-02/").get_element_by_id("concern-6")
     assert "Raised again: August 2025 inspection, concern 7" in text_of(older)
@@ -87,11 +67,11 @@ def two_inspections(**second_concern) -> list[dict]:
 
 def test_not_related_suppresses_an_automatic_link(make_project):
     plans = two_inspections()  # both plans have the same texts: every pair is similar
-    found = related_concerns(load(make_project(plans=plans)).content)
+    found = related_concerns(load(make_project(plans=plans)).content.plans)
     assert ("hmp-testshire", "2025-08", 2) in found
     plans = two_inspections(not_related=["hmp-testshire/2023-02#concern-2"])
-    found = related_concerns(load(make_project(plans=plans)).content)
-    assert [r.concern.number for r in found.get(("hmp-testshire", "2025-08", 2), ())] == []
+    found = related_concerns(load(make_project(plans=plans)).content.plans)
+    assert [r.ref.number for r in found.get(("hmp-testshire", "2025-08", 2), ())] == []
 
 
 def test_a_reference_to_a_missing_concern_is_an_error_with_its_line(make_project):
@@ -133,7 +113,7 @@ def test_owner_spellings_merge_through_owners_yaml(content, tmp_path):
     site = BuiltSite(build(Project(REPO), tmp_path / "site", AS_OF, search=False).output_dir)
     page = site.page("owners/regional-property-operation-manager-rpom/")
     assert "published as “RPOM”, “Regional Property Operation Manager (RPOM)”" in text_of(page)
-    assert len(page.xpath("//main//ul[@class='action-list']/li")) == 6
+    assert "6 actions name this owner" in text_of(page)  # a line per plan, not the actions again
     assert not (site.root / "owners" / "rpom").exists()
     index = site.page("owners/")
     assert index.xpath("//a[normalize-space()='Governor']/@href") == ["governor/"]

@@ -1,53 +1,40 @@
-"""The Jinja environment's keeping globals: what `serve` keeps between rebuilds, and what a build
-(with nothing kept) renders every time."""
+"""The Jinja environment: everything escaped, nothing undefined passes silently, mistakes at file:line."""
 from __future__ import annotations
 
-from generator.render import make_environment
+import pytest
+
+from generator.render import Renderer, TemplateProblem
 
 
-def environment(tmp_path, kept):
-    (tmp_path / "partials").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "page.html").write_text(
-        "{% for item in items %}{% call keep((item,)) %}<li>{{ made(item) }}</li>{% endcall %}{% endfor %}"
-        "|{{ fragment('partials/part.html', ('part',), item=items[0]) }}", encoding="utf-8")
-    (tmp_path / "partials" / "part.html").write_text("<p>{{ made(item) }} on {{ page_path }}</p>", encoding="utf-8")
-    return make_environment(tmp_path, kept)
+def renderer(tmp_path, **templates: str) -> Renderer:
+    for name, text in templates.items():
+        path = tmp_path / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Renderer(tmp_path)
 
 
-def render(env, page_path, items, made):
-    return env.get_template("page.html").render(
-        page_path=page_path, items=items, made=lambda item: made.append(item) or item)
+def test_values_are_escaped_and_markup_is_kept(tmp_path):
+    from markupsafe import Markup
+    page = renderer(tmp_path, **{"page.html": "{{ text }}|{{ html }}"})
+    assert page.render("page.html", text="<b>x</b> & 'y'", html=Markup("<em>z</em>")) == \
+        b"&lt;b&gt;x&lt;/b&gt; &amp; &#39;y&#39;|<em>z</em>"
 
 
-def test_kept_blocks_and_fragments_are_rendered_once_per_page_and_key(tmp_path):
-    kept: dict = {}
-    env = environment(tmp_path, kept)
-    made: list = []
-    first = render(env, "a/", ["x", "y"], made)
-    assert first == "<li>x</li><li>y</li>|<p>x on a/</p>" and made == ["x", "y", "x"]
-    made.clear()
-    assert render(env, "a/", ["x", "y", "z"], made) == "<li>x</li><li>y</li><li>z</li>|<p>x on a/</p>"
-    assert made == ["z"]  # only the new key is rendered
-    made.clear()
-    assert render(env, "b/", ["x"], made) == "<li>x</li>|<p>x on b/</p>"
-    assert made == ["x", "x"]  # another page keeps its own: relative links differ from page to page
+def test_an_undefined_value_is_a_template_problem_with_its_file_and_line(tmp_path):
+    page = renderer(tmp_path, **{"layouts__page.html": "line one\n{{ page.missing }}\n"})
+    with pytest.raises(TemplateProblem) as caught:
+        page.render("layouts/page.html", page=object())
+    problem = caught.value
+    assert (problem.file, problem.line) == (f"{tmp_path.name}/layouts/page.html", 2)
+    assert problem.format().startswith(f"{tmp_path.name}/layouts/page.html:2: template error:")
 
 
-def test_without_a_store_everything_is_rendered_every_time(tmp_path):
-    env = environment(tmp_path, None)
-    made: list = []
-    assert render(env, "a/", ["x"], made) == render(env, "a/", ["x"], made)
-    assert made == ["x", "x", "x", "x"]
-
-
-def test_a_key_of_none_keeps_nothing(tmp_path):
-    (tmp_path / "partials").mkdir()
-    (tmp_path / "partials" / "part.html").write_text("{{ made(1) }}", encoding="utf-8")
-    (tmp_path / "page.html").write_text(
-        "{% call keep(none) %}{{ made(2) }}{% endcall %}{{ fragment('partials/part.html', none) }}", encoding="utf-8")
-    kept: dict = {}
-    env = make_environment(tmp_path, kept)
-    made: list = []
-    for _ in range(2):
-        env.get_template("page.html").render(page_path="a/", made=lambda n: made.append(n) or n)
-    assert made == [2, 1, 2, 1] and kept == {}
+def test_a_syntax_error_and_a_missing_template_are_template_problems(tmp_path):
+    page = renderer(tmp_path, **{"bad.html": "{% if %}\n", "uses.html": '{% include "nowhere.html" %}'})
+    with pytest.raises(TemplateProblem) as caught:
+        page.render("bad.html")
+    assert caught.value.line == 1
+    with pytest.raises(TemplateProblem) as caught:
+        page.render("uses.html")
+    assert "nowhere.html" in caught.value.message

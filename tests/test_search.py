@@ -14,9 +14,10 @@ import lxml.html
 
 from conftest import AS_OF, REPO, plan_data
 from generator import urls
-from generator.build import build, prepare, write_outputs
+from generator.build import build
+from generator.loader import load
 from generator.project import Project
-from generator.search import UNUSED_UI, bodies, concerns_index_outputs, filter_choices
+from generator.search import UNUSED_UI, bodies
 
 LEICESTER = plan_data(
     "HMP Leicester", "2019-05-06",
@@ -95,16 +96,22 @@ def test_a_result_carries_its_concerns_filters_metadata_and_text_only(make_proje
 
     record = fragments(site)["hmp-leicester/2019-05/#concern-1"]
     assert record["filters"] == {"establishment": ["HMP Leicester"], "year": ["2019"], "kind": ["Priority concern"],
-                                 "theme": ["Safety"], "status": ["Target date passed, no update"]}
+                                 "theme": ["Safety"], "status": ["Target date passed — no update published"]}
     assert record["meta"]["establishment"] == "HMP Leicester"
     assert record["meta"]["inspection"] == "6 May 2019"
     assert record["meta"]["date"] == "2019-05-06"  # the sort key
     assert record["meta"]["kind"] == "Priority concern"
-    assert record["meta"]["statuses"] == "1 target date passed, no update"
-    assert record["meta"]["title"].startswith("Priority concern 1")
+    assert record["meta"]["statuses"] == "1 target date passed — no update published"
+    assert record["meta"]["title"] == "Priority concern 1: Mattresses were missing in the segregation unit."
     assert "segregation unit" in record["content"] and "Buy new mattresses" in record["content"]
     assert "Many cells" not in record["content"]  # concern 2 is its own result
     assert "Skip to main content" not in record["content"]  # no header, navigation or footer
+    # Excerpts come from the concern's and its actions' own words, never from labels or notes.
+    assert not any(label in record["content"] for label in ("Owner", "Target", "Status", "Link to", "Theme"))
+    # A match in an action leads to that action: its heading is an anchor, a sub-result in search.
+    assert [(a["id"], a["text"]) for a in record["anchors"] if a["element"] == "h4"] == [
+        ("concern-1-action-1-heading", "Action 1.1")]
+    assert record["content"].startswith("Mattresses were missing")  # the heading is the title, not repeated
     assert "theme" not in fragments(site)["hmp-leicester/2019-05/#concern-2"]["filters"]  # no theme assigned
 
 
@@ -120,8 +127,8 @@ def test_every_filter_value_in_the_index_is_offered_by_the_search_form(make_proj
     offered = {select.get("data-filter"): {o.get("value") for o in select.xpath("option") if o.get("value")}
                for select in form.xpath("//select[@data-filter]")}
     assert offered == indexed
-    choices = {c.key: c.values for c in filter_choices(prepare(project, AS_OF, search=False))}
-    assert choices["year"] == ("2023", "2019")  # newest first
+    years = form.xpath("//select[@data-filter='year']/option/@value")
+    assert years == ["", "2023", "2019"]  # any, then newest first
 
 
 def test_search_page_is_an_accessible_form_that_loads_pagefind_relative_to_itself(make_project):
@@ -177,59 +184,34 @@ def test_concerns_index_lists_every_concern_with_a_link_to_its_id(make_project):
     first = doc.xpath("//main//ul[@class='concern-list']/li")[0]
     text = " ".join(first.text_content().split())
     assert text == "Priority concern 1 (Safety): Mattresses were missing in the segregation unit. " \
-                   "(1 target date passed, no update)"
+                   "(1 target date passed — no update published)"
     assert doc.xpath("//main//h3/a//time/@datetime")[:1] == ["2019-05-06"]
-    assert not doc.xpath("//nav[contains(@class, 'concerns-pages')]")  # one page: no pager
+    assert not doc.xpath("//nav[contains(@class, 'listing-pages')]")  # one page: no pager
 
 
-def test_concerns_index_splits_into_linked_pages_below_the_size_limit(make_project, tmp_path):
+def test_concerns_index_splits_into_linked_pages_below_the_size_limit(make_project, monkeypatch):
+    from generator.views import estate
     plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 9)]
     project = make_project(plans=plans)
-    site = prepare(project, AS_OF, search=False)
-    limit = 5_500
-    outputs = list(concerns_index_outputs(site, page_bytes=limit))
-    folder = tmp_path / "out"
-    write_outputs(site, outputs, folder)
+    monkeypatch.setattr(estate, "PAGE_BUDGET", 3_000)  # estimated bytes: two or three prisons a page
+    site = build(project, project.root / "site", AS_OF, search=False).output_dir
 
-    assert len(outputs) >= 3 and [o.path for o in outputs][:2] == ["concerns/", "concerns/2/"]
+    paths = ["concerns/"] + sorted((p.parent.relative_to(site).as_posix() + "/" for p in
+                                    (site / "concerns").glob("*/index.html")), key=lambda p: int(p.split("/")[1]))
+    assert len(paths) >= 3 and paths[:2] == ["concerns/", "concerns/2/"]
     listed = []
-    for number, output in enumerate(outputs, 1):
-        file = folder / output.file
-        assert file.stat().st_size <= limit
-        doc = lxml.html.fromstring(file.read_bytes())
-        assert doc.xpath("//h1")[0].text_content().endswith(f"Page {number} of {len(outputs)}")
-        pages = doc.xpath("//nav[contains(@class, 'concerns-pages')]//a")
-        assert len(pages) == len(outputs) and pages[number - 1].get("aria-current") == "page"
-        assert all(resolves(folder, output.path, a.get("href")) for a in pages)
+    for number, path in enumerate(paths, 1):
+        doc = page(site, path)
+        assert doc.xpath("//h1")[0].text_content().endswith(f"Page {number} of {len(paths)}")
+        pages = doc.xpath("//nav[contains(@class, 'listing-pages')]//a")
+        assert len(pages) == len(paths) and pages[number - 1].get("aria-current") == "page"
+        assert all(resolves(site, path, a.get("href")) for a in pages)
         if number > 1:
-            assert doc.xpath("//a[@rel='prev']/@href") == [urls.relative(outputs[number - 2].path, output.path)]
-        listed += [site_path(output.path, a.get("href")) for a in doc.xpath("//ul[@class='concern-list']/li/a")]
+            assert doc.xpath("//a[@rel='prev']/@href") == [urls.relative(paths[number - 2], path)]
+        listed += [site_path(path, a.get("href")) for a in doc.xpath("//ul[@class='concern-list']/li/a")]
     expected = [urls.concern(urls.slugify(p["establishment"]), p["inspection"]["start"][:7], c["number"])
                 for p in plans for c in p["concerns"]]
     assert sorted(listed) == sorted(expected)  # every concern exactly once
-
-
-def test_the_split_is_kept_between_builds_and_measured_again_after_a_change(make_project, tmp_path, monkeypatch):
-    from generator import search
-    from generator.cache import ParseCache
-    plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 9)]
-    project = make_project(plans=plans)
-    lasting = ParseCache(tmp_path / "cache").derived()
-    measured = []
-    original = search._measure_and_split
-    monkeypatch.setattr(search, "_measure_and_split", lambda *a: measured.append(1) or original(*a))
-
-    def split():
-        site = prepare(project, AS_OF, search=False, lasting=lasting)
-        return [page.groups for page in search.split_pages(site, 5_500, site.indexes.totals())]
-
-    first = split()
-    assert len(first) >= 3 and measured == [1]
-    assert split() == first and measured == [1]  # read back, not measured
-    plan_file = project.plans_dir / "hmp-number-3" / "2013-01.yaml"
-    plan_file.write_text(plan_file.read_text().replace("Violence was too high.", "Violence " + "was high " * 60))
-    changed = split()
-    assert measured == [1, 1] and changed != first
 
 
 def test_records_are_cut_out_exactly_as_an_html_parser_sees_them(make_project):
@@ -247,7 +229,7 @@ def test_records_are_cut_out_exactly_as_an_html_parser_sees_them(make_project):
 def test_the_real_content_builds_with_every_concern_searchable_and_listed(tmp_path):
     project = Project(REPO)
     site = build(project, tmp_path / "site", AS_OF).output_dir
-    content = prepare(project, AS_OF, search=False).content
+    content = load(project).content
 
     expected = {urls.concern(p.slug, p.month_key, c.number) for p in content.plans for c in p.concerns}
     assert set(fragments(site)) == expected
@@ -258,23 +240,6 @@ def test_the_real_content_builds_with_every_concern_searchable_and_listed(tmp_pa
             assert resolves(site, path, a.get("href")), a.get("href")
             listed.add(site_path(path, a.get("href")))
     assert listed == expected
-
-
-def test_index_page_sizes_come_from_one_render_or_none_when_the_headings_do_not_match(make_project):
-    from generator.search import _section_sizes
-
-    plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 4)]
-    site = prepare(make_project(plans=plans), AS_OF, search=False)
-    ordered = [p for e in site.content.establishments for p in e.plans]
-    prison_a, prison_b = b'<h2><a href="a/">A</a></h2>', b'<h2><a href="b/">B</a></h2>'
-    first, second, third = b'<h3><a href="a/1/">1</a></h3>xx', b'<h3><a href="b/1/">1</a></h3>y', \
-        b'<h3><a href="b/2/">2</a></h3>zz'
-    page = b"<main>" + prison_a + first + prison_b + second + third + b"</main>"
-    sizes = _section_sizes(page, ordered)
-    # each inspection: its own bytes, its prison's heading, and 3 bytes per link for a deeper page
-    assert sizes == {ordered[0].key: len(first) + len(prison_a) + 6, ordered[1].key: len(second) + len(prison_b) + 6,
-                     ordered[2].key: len(third) + len(prison_b) + 6}
-    assert _section_sizes(page.replace(b"<h3>", b"<h4>"), ordered) is None
 
 
 def test_the_search_index_is_byte_identical_between_builds(make_project, tmp_path):
@@ -292,31 +257,3 @@ def test_the_search_index_is_byte_identical_between_builds(make_project, tmp_pat
     assert len(filters) == 5  # establishment, year, kind, theme, status
     for name in filters:
         assert name.removeprefix("filter/").removesuffix(".pf_filter").encode() in meta
-
-
-def test_a_split_from_kept_sizes_is_the_split_measured_afresh(make_project, tmp_path, monkeypatch):
-    """After a change only the changed plans are measured (in a render of their prisons), and the
-    pages are exactly those a build with nothing kept makes."""
-    from generator import search
-    from generator.cache import ParseCache
-    plans = [plan_data(f"HMP Number {n}", f"20{10 + n}-01-10") for n in range(1, 13)]
-    plans += [plan_data(f"HMP Number {n}", f"20{12 + n}-06-10") for n in (1, 4, 12)]
-    project = make_project(plans=plans)
-    lasting = ParseCache(tmp_path / "cache").derived()
-    rendered = []
-    original = search._section_sizes
-    monkeypatch.setattr(search, "_section_sizes", lambda html, chosen: rendered.append(len(chosen)) or original(html, chosen))
-
-    def split(store):
-        site = prepare(project, AS_OF, search=False, lasting=store)
-        return [[plan.key for _, group in page.groups for plan in group]
-                for page in search.split_pages(site, 5_500, site.indexes.totals())]
-
-    assert split(lasting) == split(None) and len(split(None)) >= 4
-    for slug, month in (("hmp-number-3", "2013-01"), ("hmp-number-12", "2024-06"), ("hmp-number-1", "2011-01")):
-        plan_file = project.plans_dir / slug / f"{month}.yaml"
-        plan_file.write_text(plan_file.read_text().replace("Violence was too high.", "Violence " + "was high " * 40))
-        rendered.clear()
-        kept = split(lasting)
-        assert rendered and max(rendered) <= 3  # the changed prison's inspections and the next prison's first
-        assert kept == split(None)

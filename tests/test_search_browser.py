@@ -137,9 +137,10 @@ def test_typing_a_query_shows_the_best_matching_concern_first(page, site_url):
     expect(results).to_have_count(2)
     expect(page.locator("#search-status")).to_have_text("2 concerns found matching “mattresses”.")
     first = results.first
-    expect(first.get_by_role("link")).to_have_text("Priority concern 1, HMP Leicester, May 2019 inspection")
+    expect(first.get_by_role("link")).to_have_text(
+        "Priority concern 1: Mattresses were missing in the segregation unit., HMP Leicester, May 2019 inspection")
     expect(first).to_contain_text("HMP Leicester · inspection began 6 May 2019 · Priority concern · Safety")
-    expect(first).to_contain_text("Actions: 1 target date passed, no update.")
+    expect(first).to_contain_text("Actions: 1 target date passed — no update published.")
     expect(first.locator("mark").first).to_have_text("Mattresses")
     expect(first.get_by_role("link")).to_have_attribute("href", "/plans/hmp-leicester/2019-05/#concern-1")
 
@@ -153,7 +154,8 @@ def test_a_filter_narrows_the_results_and_the_address_keeps_them(page, site_url)
     page.get_by_label("Prison").select_option("HMP Leicester")
     expect(page.locator("#search-status")).to_have_text("1 concern found matching “cells” with prison: HMP Leicester.")
     expect(page.locator("#search-results > li")).to_have_count(1)
-    expect(page.locator("#search-results a")).to_have_text("Key concern 2, HMP Leicester, May 2019 inspection")
+    expect(page.locator("#search-results a")).to_have_text(
+        "Key concern 2: Many cells needed refurbishment., HMP Leicester, May 2019 inspection")
     assert page.url.endswith("/plans/search/?q=cells&establishment=HMP+Leicester")
 
     page.reload()  # a shared or bookmarked address shows the same results
@@ -168,9 +170,9 @@ def test_results_can_be_sorted_by_inspection_date(page, site_url):
     page.get_by_label("Order").select_option("desc")
     links = page.locator("#search-results > li h2 a")
     expect(links).to_have_text([
-        "Key concern 2, HMP Testshire, February 2023 inspection",
-        "Key concern 1, HMP Bedford, September 2021 inspection",
-        "Key concern 2, HMP Leicester, May 2019 inspection"])
+        "Key concern 2: Many cells needed refurbishment., HMP Testshire, February 2023 inspection",
+        "Key concern 1: Cells were cold and mattresses worn., HMP Bedford, September 2021 inspection",
+        "Key concern 2: Many cells needed refurbishment., HMP Leicester, May 2019 inspection"])
 
 
 def test_following_a_result_lands_on_the_concern(page, site_url):

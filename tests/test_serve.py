@@ -128,7 +128,7 @@ def test_a_content_error_shows_an_error_page_until_fixed(server):
     plan_file.write_text(good.replace("kind: key", "kind: prority"))
     status, body = wait_for(lambda: (lambda r: r if r[0] == 500 else None)(fetch(page)))
     assert "unknown kind" in body and "content/plans/hmp-testshire/2023-02.yaml:" in body
-    assert (project.root / "site" / "hmp-testshire" / "2023-02" / "index.html").exists()
+    assert not (project.root / "site").exists()  # serve builds into a folder of its own, never site/
     plan_file.write_text(good.replace("Violence was too high.", "Violence is fixed."))
     wait_for(lambda: "Violence is fixed." in fetch(page)[1])
 
@@ -168,25 +168,27 @@ def test_a_burst_of_saves_gives_one_rebuild(server):
     assert output.count("rebuilt ") == 1, output
 
 
-def test_a_listing_is_never_served_stale_while_the_rest_of_a_rebuild_runs(make_project):
-    """The edited plan's own pages come first and browsers reload then; a request for a page still
-    being rebuilt (its prison's page, a listing of every plan) waits for its new version."""
+def test_a_listing_is_never_served_stale_while_the_rest_of_a_rebuild_runs(make_project, tmp_path):
+    """The edited plan's prison comes first and browsers reload then; a request for a page still
+    being rebuilt (a listing of every plan) waits for its new version."""
     from generator.cache import ParseCache
     from generator.serve import LiveSite
 
     project = make_project(plans=[plan_data(), plan_data("HMP Otherton")])
-    live = LiveSite(project, project.root / "site", dt.date(2026, 11, 23), "http://127.0.0.1:8000/",
-                    ParseCache(project.root / ".cache" / "parsed"))
-    live.full_build()
+    site = tmp_path / "served"
+    live = LiveSite(project, site, dt.date(2026, 11, 23), "http://127.0.0.1:8000/",
+                    ParseCache(project.root / ".cache", memory=True))
+    live.rebuild()
+    assert not live.errors
     plan_file = project.plans_dir / "hmp-testshire" / "2023-02.yaml"
     plan_file.write_text(plan_file.read_text().replace("owner: Head of Safety", "owner: Head of Calm"))
-    site = project.root / "site"
     seen: dict[str, object] = {}
 
     def when_first_part_is_written():
         seen["plan page"] = (site / "hmp-testshire" / "2023-02" / "index.html").read_text()
-        seen["waits"] = {file: live.waits(file) for file in ("owners/index.html", "hmp-testshire/2023-02/index.html",
-                                                               "hmp-testshire/index.html", "assets/site.css")}
+        seen["waits"] = {file: live.waits(file) for file in (
+            "owners/index.html", "hmp-testshire/2023-02/index.html", "hmp-testshire/index.html",
+            "hmp-otherton/index.html", "assets/site.css")}
 
         def browser():
             live.wait_until_fresh("owners/index.html")
@@ -194,14 +196,45 @@ def test_a_listing_is_never_served_stale_while_the_rest_of_a_rebuild_runs(make_p
         seen["browser"] = threading.Thread(target=browser)
         seen["browser"].start()
 
-    rebuilt = live.rebuild(when_first_part_is_written)
+    rebuilt = live.rebuild({str(plan_file)}, when_first_part_is_written)
     seen["browser"].join(10)
     assert not live.errors and rebuilt.first_seconds is not None and rebuilt.first_seconds <= rebuilt.seconds
     assert "Head of Calm" in seen["plan page"]
     assert seen["waits"] == {"owners/index.html": True, "hmp-testshire/2023-02/index.html": False,
-                             "hmp-testshire/index.html": True, "assets/site.css": False}
+                             "hmp-testshire/index.html": False, "hmp-otherton/index.html": False,
+                             "assets/site.css": False}
     assert "Head of Calm" in seen["owners"]
     assert not live.waits("owners/index.html")
+
+
+def test_a_rebuild_after_an_edit_gives_the_site_a_build_gives(make_project, tmp_path):
+    """What serve rewrites after each kind of edit is byte for byte what `build` makes of the content."""
+    from generator.build import build
+    from generator.cache import ParseCache
+    from generator.serve import LiveSite
+
+    project = make_project(plans=[plan_data(), plan_data(start="2025-08-04"), plan_data("HMP Otherton")])
+    live = LiveSite(project, tmp_path / "served", dt.date(2026, 11, 23), "https://example.org/plans/",
+                    ParseCache(project.root / ".cache", memory=True))
+    live.rebuild()
+    plans = project.plans_dir
+    edits = [
+        lambda: (plans / "hmp-testshire" / "2023-02.yaml").write_text(
+            (plans / "hmp-testshire" / "2023-02.yaml").read_text().replace("Violence was too high.", "Fights.")),
+        lambda: (plans / "hmp-otherton" / "2023-02.yaml").write_text(  # a new owner: other prisons' pages link it
+            (plans / "hmp-otherton" / "2023-02.yaml").read_text().replace("owner: Head of Safety", "owner: Head of Calm")),
+        lambda: write_plan(project.root, plan_data("HMP Newton", "2024-03-04")),  # a new prison
+        lambda: (plans / "hmp-testshire" / "2025-08.yaml").unlink(),  # a plan deleted
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        live.rebuild({str(p) for p in plans.rglob("*.yaml")})
+        assert not live.errors
+        expected = build(project, tmp_path / f"built-{number}", dt.date(2026, 11, 23), search=False).output_dir
+        served = {p.relative_to(live.folder).as_posix(): p.read_bytes() for p in live.folder.rglob("*") if p.is_file()}
+        built = {p.relative_to(expected).as_posix(): p.read_bytes() for p in expected.rglob("*") if p.is_file()}
+        assert served.keys() == built.keys(), number
+        assert [f for f in built if served[f] != built[f]] == [], number
 
 
 def test_where_the_system_cannot_report_changes_serve_looks_for_them(tmp_path, monkeypatch):
@@ -209,20 +242,20 @@ def test_where_the_system_cannot_report_changes_serve_looks_for_them(tmp_path, m
     import watchdog.observers
     from watchdog.observers.polling import PollingObserver
 
-    from generator.serve import ChangeSignal, _start_observer
+    from generator.serve import Changes, watch
 
     class OutOfWatches(watchdog.observers.Observer):
         def schedule(self, *args, **kwargs):
             raise OSError(28, "inotify watch limit reached")
 
     monkeypatch.setattr(watchdog.observers, "Observer", OutOfWatches)
-    signal = ChangeSignal()
-    observer = _start_observer([tmp_path], signal)
+    changes = Changes()
+    observer = watch([tmp_path], changes)
     try:
         assert isinstance(observer, PollingObserver)
         time.sleep(0.3)  # the first look has been taken
         (tmp_path / "plan.yaml").write_text("saved\n")
-        assert signal.changed.wait(5)
+        assert changes.settled(threading.Event()) == {str(tmp_path / "plan.yaml")}
     finally:
         observer.stop()
         observer.join(timeout=5)

@@ -177,29 +177,25 @@ def test_same_content_and_date_give_byte_identical_sites(make_project, tmp_path)
 
 
 def test_rendering_in_worker_processes_gives_the_site_one_process_gives(tmp_path, monkeypatch):
-    """Large sites are rendered by forked workers taking batches; the files must not depend on it."""
+    """Large sites are read and written by forked workers, a share of the prisons each; the files
+    must not depend on it."""
     from generator import build as build_module
     project = Project(REPO)
     serial = build(project, tmp_path / "serial", AS_OF, search=False, cache=False).output_dir
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build_module, "cores", lambda: 2)
     parallel = build(project, tmp_path / "parallel", AS_OF, search=False, cache=False).output_dir
     assert digest(parallel) == digest(serial)
 
 
-def test_work_for_the_workers_is_every_output_once_costliest_first():
-    from types import SimpleNamespace
-    from generator.build import Output, _batches, _costs
-    plans = [("p", str(n)) for n in range(10)]
-    site = SimpleNamespace(content=SimpleNamespace(plans=plans))
-    outputs = [Output(f"plan-{n}/", depends_on=frozenset({key})) for n, key in enumerate(plans)]
-    outputs.insert(4, Output("owner/", depends_on=None))  # shows every plan
-    costs = _costs(site, outputs)
-    assert costs == [1] * 4 + [10] + [1] * 6
-    batches = _batches(costs, workers=2)
-    assert sorted(i for batch in batches for i in batch) == list(range(len(outputs)))
-    assert batches[0] == [4]  # the listing of every plan alone, and first
-    assert len(batches) > 2
+def test_the_workers_share_the_prisons_by_size_each_prison_once():
+    from generator.workers import balanced
+    sizes = {"a": 90, "b": 50, "c": 40, "d": 30, "e": 20, "f": 10}
+    shares = balanced(sizes, 2)
+    assert sorted(name for share in shares for name in share) == sorted(sizes)
+    assert [sum(sizes[n] for n in share) for share in shares] == [120, 120]
+    assert shares[0][0] == "a"  # the largest first
+    assert balanced({"a": 1}, 4) == [["a"]]  # no empty share
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(make_project, capsys):
@@ -222,43 +218,18 @@ def test_a_template_mistake_names_the_template_and_line(make_project, capsys):
     import shutil
     shutil.copytree(REPO / "templates", templates)
     home = templates / "layouts" / "home.html"
-    home.write_text(home.read_text().replace("{{ settings.title }}</h1>", "{{ settings.titel }}</h1>"))
+    home.write_text(home.read_text().replace("{{ page.frame.site_title }}</h1>", "{{ page.frame.site_titel }}</h1>"))
     assert build_command.run(project, None, AS_OF, search=False) == 1
     err = capsys.readouterr().err
     assert "templates/layouts/home.html:" in err and "titel" in err
     assert not (project.root / "site").exists()
 
 
-def test_an_output_path_written_twice_is_refused(make_project):
-    from generator.build import DuplicateOutput, Output, collect, prepare
-    from generator import pages
-    project = make_project()
-    site = prepare(project, AS_OF, search=False)
-    original = pages.outputs
-    try:
-        pages.outputs = lambda s: iter([Output("x/", "layouts/home.html"), Output("x/index.html", "layouts/home.html")])
-        with pytest.raises(DuplicateOutput, match="x/index.html"):
-            collect(site)
-    finally:
-        pages.outputs = original
-
-
-def test_a_plans_own_outputs_are_described_as_the_whole_site_describes_them(make_project):
-    """serve writes an edited plan's pages first from pages.plan_outputs: the same outputs, with
-    the same keys, as the whole site's under that plan's folder."""
-    from generator.build import collect, prepare
-    from generator.pages import plan_outputs
-    from generator.reuse import output_keys
-
-    project = make_project(plans=[plan_data(), plan_data(start="2019-06-03"), plan_data("HMP Otherton")])
-    site = prepare(project, AS_OF, search=False)
-    every = collect(site)
-    keys = output_keys(site, every)
-    for plan in site.content.plans:
-        own = plan_outputs(site, frozenset({plan.key}))
-        expected = [o for o in every if o.path.startswith(plan.url)]
-        assert [(o.path, o.template, o.depends_on, o.also, o.stage) for o in own] == \
-               [(o.path, o.template, o.depends_on, o.also, o.stage) for o in expected]
-        assert output_keys(site, own) == {o.file: keys[o.file] for o in expected}
-        assert {o.path for o in own} == {plan.url, urls.plan_csv(plan.slug, plan.month_key),
-                                         urls.plan_json(plan.slug, plan.month_key)}
+def test_an_output_path_written_twice_is_refused(tmp_path):
+    from generator.site import DuplicateOutput, SiteFiles
+    files = SiteFiles(tmp_path)
+    files.write("x/", b"one")
+    with pytest.raises(DuplicateOutput, match="x/index.html"):
+        files.write("x/index.html", b"two")
+    with pytest.raises(DuplicateOutput, match="x/index.html"):
+        SiteFiles(tmp_path, dict(files.written)).merge({"x/index.html": 3}, [])

@@ -1,5 +1,6 @@
-"""The timeline: events derived once, in a fixed order, split at the as-of date, on the estate page,
-the year pages, each prison's timeline page, and compactly on each plan page."""
+"""The timeline: events derived once, in a fixed order, split at the as-of date. A plan page lists its
+own events with the actions each counts; the estate page, the year pages and each prison's timeline
+show a line per event, by month, linking to the event on its plan's page."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,10 @@ import re
 import pytest
 
 from generator import timeline, urls
-from generator.build import build, prepare
+from generator.build import build
 from generator.loader import load
 from generator.project import Project
+from generator.views.plan import plan_statuses
 
 from conftest import AS_OF, REPO, plan_data
 from sitecheck import BuiltSite, text_of
@@ -34,8 +36,12 @@ def fixture_plans() -> list[dict]:
 
 
 @pytest.fixture
-def site(make_project):
-    return prepare(make_project(plans=fixture_plans()), AS_OF, search=False)
+def plans(make_project):
+    return load(make_project(plans=fixture_plans())).content.plans
+
+
+def events_of(plans) -> list:
+    return timeline.in_order(e for p in plans for e in timeline.plan_events(p, plan_statuses(p, AS_OF)))
 
 
 def content_pages() -> dict[str, str]:
@@ -50,17 +56,23 @@ def built(make_project) -> BuiltSite:
 
 
 def timeline_items(page):
-    """(phase, heading, [datetime values]) of each item of the page's timeline, in page order."""
+    """(phase, heading or line, [datetime values]) of each event of the page's timeline, in page order:
+    the plan page's own (items with headings) and the others (lines grouped by month)."""
     found = []
-    for element in page.xpath("//div[contains(@class, 'timeline ')]/*"):
-        if element.tag in ("h2", "h3", "h4"):
+    for element in page.xpath("//*[contains(@class, 'timeline ') or @class='timeline']/*"):
+        if element.get("class") == "timeline__phase":
             phase = text_of(element)  # Past or Upcoming
+        elif element.get("class") == "timeline__month":
+            month = element.xpath("string(@id)")[-7:]
         elif element.get("class") == "timeline__today":
             heading = element.xpath("./*[starts-with(local-name(), 'h')]")[0]
             found.append(("today", text_of(heading), heading.xpath(".//time/@datetime")))
         elif element.tag == "ol":
             for item in element.xpath("./li"):
                 found.append((phase, text_of(item.xpath("./*[1]")[0]), item.xpath("./p[@class='timeline__date']/time/@datetime")))
+        elif element.tag == "ul":
+            for item in element.xpath("./li"):
+                found.append((phase, text_of(item.xpath("./a")[0]), item.xpath("./time/@datetime") or [month]))
     return found
 
 
@@ -73,41 +85,38 @@ def as_day(value: str) -> dt.date:
 
 
 # --- events, derived in one place --------------------------------------------------------------
-def test_events_are_sorted_by_date_then_kind_then_plan_and_action(site):
-    events = timeline.collect(site.content.plans, site.indexes.statuses)
-    assert list(events) == sorted(events, key=lambda e: e.sort_key)
-    assert events == timeline.collect(reversed(site.content.plans), site.indexes.statuses)
+def test_events_are_sorted_by_date_then_kind_then_plan_and_action(plans):
+    events = events_of(plans)
+    assert events == sorted(events, key=lambda e: e.order) == events_of(reversed(plans))
     kinds = {e.kind for e in events}
     assert kinds == {"inspection", "report", "plan", "update", "target-moved", "targets"}
-    first = events[:3]
-    assert [(e.kind, e.date) for e in first] == [
+    assert [(e.kind, e.date) for e in events[:3]] == [
         ("inspection", dt.date(2023, 2, 13)), ("report", dt.date(2023, 5, 24)), ("plan", dt.date(2023, 6, 3))]
 
 
-def test_target_months_are_grouped_per_plan_and_month_with_a_link_to_each_action(site):
-    events = timeline.collect(site.content.plans, site.indexes.statuses)
-    march = [e for e in events if e.kind == "targets" and e.date == dt.date(2027, 3, 1)]
+def test_target_months_are_grouped_per_plan_and_month_with_the_actions_they_count(plans):
+    march = [e for e in events_of(plans) if e.kind == "targets" and e.date == dt.date(2027, 3, 1)]
     assert len(march) == 1
     assert march[0].heading() == "HMP Testshire, October 2025 plan: 2 actions due March 2027"
     assert march[0].heading("establishment") == "October 2025 plan: 2 actions due March 2027"
     assert march[0].heading("plan") == "2 actions due March 2027"
-    assert [link.url for link in march[0].links] == [
-        urls.action("hmp-testshire", "2025-10", 1, 2), urls.action("hmp-testshire", "2025-10", 2, 1)]
+    assert march[0].actions == (("Action 1.2", "concern-1-action-2"), ("Action 2.1", "concern-2-action-1"))
+    assert march[0].target == "hmp-testshire/2025-10/#due-2027-03"  # where other pages link to
 
 
-def test_a_moved_target_is_an_event_and_the_action_is_due_in_its_new_month(site):
-    events = timeline.collect(site.content.plans, site.indexes.statuses)
+def test_a_moved_target_is_an_event_and_the_action_is_due_in_its_new_month(plans):
+    events = events_of(plans)
     moved = next(e for e in events if e.kind == "target-moved")
     assert moved.date == dt.date(2023, 9, 1)
     assert moved.title == "Target for action 1.1 moved to March 2024"
     assert moved.text.startswith("Moved from August 2023 to March 2024. Status: Delayed.")
     due = next(e for e in events if e.kind == "targets" and e.month_key == "2023-02")
-    assert due.date == dt.date(2024, 3, 1) and due.links[0].note == "target moved from August 2023"
+    assert due.date == dt.date(2024, 3, 1) and due.actions[0][0] == "Action 1.1 (target moved from August 2023)"
     assert not [e for e in events if e.kind == "targets" and e.date == dt.date(2023, 8, 1)]
 
 
-def test_today_splits_past_from_upcoming_and_the_as_of_month_is_still_upcoming(site):
-    events = timeline.collect(site.content.plans, site.indexes.statuses)
+def test_today_splits_past_from_upcoming_and_the_as_of_month_is_still_upcoming(plans):
+    events = events_of(plans)
     view = timeline.arrange(events, AS_OF, "estate")
     assert view.today.date == AS_OF and view.today.title == "Today: 23 November 2026"
     assert all(e.sort_date <= AS_OF for e in view.past)
@@ -115,8 +124,8 @@ def test_today_splits_past_from_upcoming_and_the_as_of_month_is_still_upcoming(s
     assert len(view) == len(events) and view.events[len(view.past)] is view.today
 
 
-def test_a_short_view_keeps_the_latest_past_and_next_upcoming_and_counts_the_rest(site):
-    events = timeline.collect(site.content.plans, site.indexes.statuses)
+def test_a_short_view_keeps_the_latest_past_and_next_upcoming_and_counts_the_rest(plans):
+    events = events_of(plans)
     view = timeline.arrange(events, AS_OF, "estate", recent=2, upcoming=1)
     assert view.past == tuple(e for e in events if e.sort_date <= AS_OF)[-2:]
     assert len(view.upcoming) == 1 and view.later == 1
@@ -124,25 +133,14 @@ def test_a_short_view_keeps_the_latest_past_and_next_upcoming_and_counts_the_res
     assert timeline.arrange(events, AS_OF, "estate", recent=0).past == ()
 
 
-def test_a_prison_timeline_spans_its_inspections_and_says_how_long_targets_ran(site):
-    establishment = site.content.establishment("hmp-testshire")
-    spans = timeline.spans(site, establishment)
-    assert [s.plan.month_key for s in spans] == ["2023-02", "2025-10"]
+def test_a_plans_targets_span_from_its_inspection_to_its_last_target_month(plans):
+    first, second = [p for p in plans if p.slug == "hmp-testshire"]
+    spans = [timeline.target_span(p, plan_statuses(p, AS_OF)) for p in (first, second)]
     assert (spans[0].first, spans[0].last, spans[0].months) == (dt.date(2024, 3, 1), dt.date(2024, 3, 1), 13)
     assert (spans[1].first, spans[1].last, spans[1].without_month) == (dt.date(2026, 11, 1), dt.date(2027, 3, 1), 0)
-    view = timeline.for_establishment(site, establishment)
-    assert {e.month_key for e in view.past} == {"2023-02", "2025-10"}
 
 
 # --- the pages ---------------------------------------------------------------------------------
-def test_templates_reach_the_timeline_through_a_jinja_global():
-    from generator.render import make_environment
-    env = make_environment(REPO / "templates")
-    assert env.globals.get("timeline") is timeline, (
-        "the plan and establishment partials call timeline.for_plan/for_establishment: "
-        "generator/render.py must add timeline=timeline to env.globals")
-
-
 def test_the_timeline_page_lists_events_past_then_today_then_upcoming(built):
     page = built.page(urls.timeline())
     assert text_of(page.xpath("//h1")[0]) == "Timeline"
@@ -155,17 +153,21 @@ def test_the_timeline_page_lists_events_past_then_today_then_upcoming(built):
     assert days == sorted(days)
     assert ("Upcoming", "HMP Testshire, October 2025 plan: 1 action due November 2026", ["2026-11"]) in items
     assert ("Past", "HMP Testshire: inspected by HM Inspectorate of Prisons", ["2023-02-13", "2023-02-23"]) in items
-    assert all(times for _, _, times in items), "every event has a <time datetime>"
+    assert all(times for _, _, times in items), "every event has a <time datetime> or its month's"
+    # Each line links to the event on its plan's page, where the actions it counts are listed.
+    due = page.xpath("//ul[@class='timeline__rows']/li[contains(., '1 action due November 2026')]/a/@href")
+    assert due == ["../hmp-testshire/2025-10/#due-2026-11"]
 
 
-def test_event_headings_sit_one_level_below_past_and_upcoming(built):
+def test_events_sit_one_level_below_past_and_upcoming(built):
     for path, phase_level in ((urls.timeline(), 2), (urls.establishment_timeline("hmp-testshire"), 2),
                               (urls.establishment("hmp-testshire"), 3), (urls.plan("hmp-testshire", "2025-10"), 3)):
         page = built.page(path)
         assert page.xpath(f"//h{phase_level}[normalize-space()='Past']"), path
         assert page.xpath(f"//h{phase_level}[starts-with(normalize-space(), 'Today:')]/time[@datetime='2026-11-23']"), path
-        titles = page.xpath("//li[contains(@class, 'timeline__item')]/*[1]")
-        assert titles and {t.tag for t in titles} == {f"h{phase_level + 1}"}, path
+        below = page.xpath("//li[contains(@class, 'timeline__item')]/*[1] | //h{0}[@class='timeline__month']".format(
+            phase_level + 1))
+        assert below and {t.tag for t in below} == {f"h{phase_level + 1}"}, path
 
 
 def test_year_pages_are_linked_from_the_timeline_and_hold_only_their_year(built):
@@ -201,7 +203,7 @@ def test_each_prison_has_a_timeline_page_linked_from_its_page_and_from_the_timel
 
 def test_the_establishment_page_shows_a_short_timeline(built):
     page = built.page(urls.establishment("hmp-testshire"))
-    past = page.xpath("//h3[normalize-space()='Past']/following-sibling::ol[1]/li")
+    past = [item for item in timeline_items(page) if item[0] == "Past"]
     assert len(past) == 3
     assert "earlier events not shown here" in text_of(page)
 
@@ -214,6 +216,7 @@ def test_the_plan_page_has_a_compact_timeline_from_inspection_to_last_target(bui
                         "Inspection report published", "Action plan submitted", "Today: 23 November 2026",
                         "1 action due November 2026", "2 actions due March 2027"]
     march = page.xpath("//li[contains(@class, 'timeline__item--targets')][.//time[@datetime='2027-03']]")[0]
+    assert march.get("id") == "due-2027-03"
     assert march.xpath(".//a/@href") == ["#concern-1-action-2", "#concern-2-action-1"]
 
 
@@ -221,7 +224,7 @@ def test_every_timeline_link_names_an_existing_id_on_its_page(built):
     checked = 0
     for file in built.html_files:
         doc = built.page(str(file.relative_to(built.root)))
-        for href in doc.xpath("//div[contains(@class, 'timeline ')]//a/@href"):
+        for href in doc.xpath("//div[contains(@class, 'timeline')]//a/@href"):
             checked += 1
             assert not href.startswith("/"), href
     assert checked > 20
@@ -247,7 +250,7 @@ def real_site(tmp_path_factory) -> BuiltSite:
 def test_the_real_content_has_a_timeline_page_per_year_and_per_prison(real_site):
     content = load(Project(REPO)).content
     page = real_site.page(urls.timeline())
-    events = timeline.collect(content.plans, prepare(Project(REPO), AS_OF, search=False, content=content).indexes.statuses)
+    events = events_of(content.plans)
     years = sorted({e.date.year for e in events})
     assert page.xpath("//nav[@aria-labelledby='timeline-years']//a/@href") == [f"{y}/" for y in years]
     for year in years:
@@ -264,17 +267,10 @@ def test_the_real_content_has_a_timeline_page_per_year_and_per_prison(real_site)
 
 
 def test_real_timeline_links_resolve_to_concerns_and_actions(real_site):
-    pattern = re.compile(r"#concern-\d+(-action-\d+)?$")
+    pattern = re.compile(r"#(concern-\d+(-action-\d+)?|due-\d{4}-\d{2}|timeline-(inspection|report|plan)|"
+                         r"update-\d+-\d+-\d{4}-\d{2}-\d{2})$")
     for file in real_site.html_files:
         doc = real_site.page(str(file.relative_to(real_site.root)))
-        for href in doc.xpath("//div[contains(@class, 'timeline ')]//a/@href"):
+        for href in doc.xpath("//div[contains(@class, 'timeline')]//a/@href"):
             assert href.endswith("/") or href == "#timeline-years" or pattern.search(href), f"{file}: {href}"
     assert [b for b in real_site.broken_links() if "timeline" in b] == []
-
-
-def test_event_years_are_the_years_of_the_plans_events():
-    """Timeline pages are chosen from event_years without making the events: the two must agree."""
-    content = load(Project(REPO)).content
-    statuses = prepare(Project(REPO), AS_OF, search=False, content=content).indexes.statuses
-    for plan in content.plans:
-        assert timeline.event_years(plan, statuses) == {e.date.year for e in timeline.plan_events(plan, statuses)}

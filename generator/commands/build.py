@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..build import build
+from ..build import OutputError, WriteError, build
 from ..problems import ContentError
 from ..project import Project
 from ..render import TemplateProblem
@@ -42,15 +42,13 @@ def run(project: Project, output: Path | None, as_of: dt.date, base_url: str | N
                        cache=cache)
     except ContentError as error:
         return report_content_error(error, fmt, err, "the site was not changed")
-    except TemplateProblem as problem:
-        print(problem.format(), file=err)
-        return 1
-    except SearchIndexError as error:
-        print(f"{error}", file=err)
+    except OutputError as error:
+        print(f"actionplans build: error: {error}", file=err)
+        return 2
+    except (TemplateProblem, SearchIndexError, WriteError) as error:
+        print(error.format() if isinstance(error, TemplateProblem) else str(error), file=err)
         return 1
     print_problems(result.warnings, fmt, err)
-    reused = len(result.keys) - result.rendered
-    print(f"built {result.pages} pages ({result.files} files{f', {reused} unchanged' if reused else ''}) into "
-          f"{project.display(result.output_dir)} in {result.seconds:.2f} s, status as of {as_of.isoformat()}",
-          file=out)
+    print(f"built {result.pages} pages ({result.files} files) into {project.display(result.output_dir)} in "
+          f"{result.seconds:.2f} s, status as of {as_of.isoformat()}", file=out)
     return 0

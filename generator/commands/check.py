@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from ..loader import load
+from ..build import check_project
 from ..problems import ContentError, Problem
 from ..project import Project
 
@@ -26,14 +26,13 @@ def run(project: Project, fmt: str = "text", strict: bool = False, out: TextIO |
         err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        loaded = load(project)
+        checked = check_project(project)
     except ContentError as error:
         return report_content_error(error, fmt, err, "nothing was changed")
-    print_problems(loaded.warnings, fmt, err)
-    content = loaded.content
-    concerns = sum(len(p.concerns) for p in content.plans)
-    actions = sum(len(p.actions) for p in content.plans)
-    print(f"content is valid: {len(content.plans)} plans, {len(content.establishments)} establishments, "
-          f"{concerns} concerns, {actions} actions"
-          + (f", {len(loaded.warnings)} warnings" if loaded.warnings else ""), file=out)
-    return 1 if strict and loaded.warnings else 0
+    print_problems(checked.warnings, fmt, err)
+    plans = [plan for prison in checked.prisons for plan in prison.plans]
+    concerns = sum(len(p.concerns) for p in plans)
+    print(f"content is valid: {len(plans)} plans, {sum(1 for p in checked.prisons if p.slug)} establishments, "
+          f"{concerns} concerns, {checked.actions} actions"
+          + (f", {len(checked.warnings)} warnings" if checked.warnings else ""), file=out)
+    return 1 if strict and checked.warnings else 0

@@ -134,7 +134,15 @@ function resultItem(data) {
   const target = new URL(meta.link, siteRoot);
   const link = document.createElement("a");
   link.href = target.pathname + target.hash;
-  link.textContent = (meta.title || meta.link).replace(/\s+,/g, ",");
+  // The concern's number and first words; where it was raised, for a list of links read on its own.
+  link.textContent = meta.title || meta.link;
+  if (meta.establishment && meta.date) {
+    const where = document.createElement("span");
+    where.className = "visually-hidden";
+    const month = new Date(`${meta.date}T12:00:00`).toLocaleDateString("en-GB", { month: "long", year: "numeric" });
+    where.textContent = `, ${meta.establishment}, ${month} inspection`;
+    link.append(where);
+  }
   heading.append(link);
 
   // Establishment · inspection date · kind · theme, from the metadata on each concern.
