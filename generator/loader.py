@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import pickle
 import re
-import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,8 @@ from .model import (Action, Concern, ConcernRef, Content, ContentPage, Correctio
                     Inspection, Link, Plan, Settings, Source, Target, TargetKind, Update)
 from .problems import ContentError, Problem
 from .project import Project
-from .sources import LineLocator, SourceProblem, control_characters, parse_yaml, read_text, shorten
+from .sources import (LineLocator, SourceProblem, control_characters, not_a_file, parse_yaml, read_text,
+                      shorten)
 
 PLAN_NAME = re.compile(r"^\d{4}-\d{2}$")
 # Names editors give files meant as content files: each is reported unless written exactly so.
@@ -248,13 +248,13 @@ def _at(document: Any, *path: Any, kind: type = str) -> Any:
     return value
 
 
-PLAN_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _real_date(document: Any, *path: Any) -> dt.date | None:
     text = _at(document, *path)
     try:
-        return dt.date.fromisoformat(text) if text and PLAN_DATE.match(text) else None
+        return dt.date.fromisoformat(text) if text and _DATE.match(text) else None
     except ValueError:
         return None
 
@@ -323,7 +323,7 @@ def establishment_slug_problem(name: str, slug: str) -> tuple[str, str] | None:
     if slug in urls.RESERVED_NAMES or slug in urls.LINKED_PAGE_SLUGS:
         return (f"the establishment '{shorten(name)}' makes the address '{slug}/', which the site keeps for its "
                 f"own {slug} page{'s' * (slug in urls.RESERVED_NAMES)}",
-                f"write the establishment's full name as published, e.g. 'HMP {name}'")
+                f"write the establishment's full name as published, e.g. 'HMP {shorten(name)}'")
     return None
 
 
@@ -438,14 +438,13 @@ def check_pages(pages: Mapping[str, str], establishments: Mapping[str, str]) -> 
 
 
 def check_owners(plans: Iterable[PlanFacts], aliases: Mapping[str, str]) -> list[Problem]:
-    """An owner whose page address (owners/<slug>/) would be too long for a file name, as shown
-    after content/owners.yaml merges spellings."""
+    """An owner whose page address (owners/<slug>/) would be too long for a file name. A spelling
+    content/owners.yaml lists is shown under its name there, checked where that file is read."""
     problems = []
     for plan in plans:
         for owner, number, ci, ai in plan.owners:
-            shown = aliases.get(owner, owner)
-            length = len(urls.slugify(shown))
-            if length > urls.MAX_SLUG_LENGTH:
+            length = len(urls.slugify(owner))
+            if owner not in aliases and length > urls.MAX_SLUG_LENGTH:
                 problems.append(Problem(
                     plan.path, _line_in(plan.path, ("concerns", ci, "actions", ai, "owner")),
                     f"concern {number}, action {ai + 1}: the owner '{shorten(owner)}' makes an owner page address "
@@ -483,10 +482,8 @@ def _misfiled(entry: os.DirEntry, suffix: str, noun: str) -> tuple[str, str] | N
         mode = entry.stat().st_mode
     except OSError:
         return "this is a link to a file that does not exist", "remove the link or put the file itself here"
-    kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else \
-        "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
-        "not a plain file"
-    return f"this is {kind}, not a file", "a content file must be a plain text file: remove this or put the file here"
+    problem = not_a_file(mode)
+    return problem.message, problem.hint
 
 
 def _entries(folder: str) -> list[os.DirEntry]:
@@ -576,8 +573,8 @@ def _misnamed(project: Project, path: Path, problems: list[Problem]) -> bool:
     stem = path.name.removesuffix(".yaml").lower()
     for entry in _entries(str(path.parent)):
         if _looks_like(entry.name, ".yaml") and entry.name.rpartition(".")[0].lower() == stem:
-            problems.append(Problem(project.display(Path(entry.path)), None,
-                                    f"this file is not read: it must be named {path.name}", f"rename it to {path.name}"))
+            problems.append(Problem(project.display(Path(entry.path)), None, "this file is not read: it must be "
+                                    f"named {path.name}", f"rename it to {path.name}"))
             return True
     return False
 

@@ -104,7 +104,8 @@ def _explain(error: jsonschema.ValidationError, schema_name: str) -> Iterator[Sc
             yield SchemaProblem(path, f"{field} must be {expected}, not {_describe(error.instance)}",
                                 "write one of these words")
     elif error.validator == "type" and not path:
-        holds = "is empty" if error.instance is None else f"holds {_describe(error.instance)} instead of keys and values"
+        holds = ("is empty" if error.instance is None else
+                 f"holds {_describe(error.instance)} instead of keys and values")
         yield SchemaProblem(path, f"the file {holds}",
                             f"start from an existing file (see generator/schemas/{schema_name}.schema.json)")
     elif error.validator == "type":

@@ -46,18 +46,12 @@ class SourceProblem(Exception):
 
 
 def shorten(value: Any, limit: int = _SHOWN) -> str:
-    """A value as a message quotes it, never longer than `limit` characters (a value can be huge)."""
-    text = value if isinstance(value, str) else _bounded_repr(value, limit)
-    text = text.replace("\n", " ")
+    """A value as a message quotes it, never longer than `limit` characters (a value can be huge):
+    text as written, a list or mapping by its kind only."""
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    text = (value if isinstance(value, str) else repr(value)).replace("\n", " ")
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _bounded_repr(value: Any, limit: int) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(shorten(item, limit) for item in value[:3]) + (", …" if len(value) > 3 else "") + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{shorten(k, limit)}: …" for k in list(value)[:3]) + (", …" if len(value) > 3 else "") + "}"
-    return repr(value)[:limit + 1]
 
 
 # --- the file itself ------------------------------------------------------------------------------
@@ -68,8 +62,7 @@ def read_text(path: Path | str) -> str:
     try:
         status = os.stat(name)
         if not stat.S_ISREG(status.st_mode):
-            raise SourceProblem(None, f"this is {_kind(status.st_mode)}, not a file",
-                                "a content file must be a plain text file: remove it or put the file itself here")
+            raise not_a_file(status.st_mode)
         # Non-blocking: if a pipe took the file's place since the check above, opening it cannot wait.
         descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(descriptor, "rb") as handle:
@@ -93,16 +86,13 @@ def read_text(path: Path | str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a plain file"
+def not_a_file(mode: int) -> SourceProblem:
+    """The problem of an entry named like a content file that is not a plain file (its stat mode)."""
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "not a plain file")
+    return SourceProblem(None, f"this is {kind}, not a file",
+                         "a content file must be a plain text file: remove this or put the file itself here")
 
 
 def control_characters(text: str) -> list[SourceProblem]:
@@ -216,8 +206,8 @@ def _mapping(loader: ContentLoader, node: yaml.MappingNode) -> dict:
 def _key_problem(node: yaml.Node, key: Any) -> SourceProblem:
     line = node.start_mark.line + 1
     if isinstance(key, (list, dict)):
-        return SourceProblem(line, f"a key here is {'a list' if isinstance(key, list) else 'a mapping'} "
-                                   "(written with '?' or brackets)", "a key is a name: write it as text followed by ':'")
+        return SourceProblem(line, f"a key here is {shorten(key)} (written with '?' or brackets)",
+                             "a key is a name: write it as text followed by ':'")
     if key is None:
         return SourceProblem(line, "a key here is empty", "write the key's name before the ':'")
     written = shorten(node.value)
