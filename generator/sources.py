@@ -32,6 +32,7 @@ MAX_DEPTH = 20
 # Characters YAML does not allow in a file (C0 and C1 controls but tab and line breaks, DEL,
 # U+FFFE/U+FFFF); the same rule serves Markdown pages, where they are as invisible and as wrong.
 _CONTROL = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ALLOWED_ASCII = bytes([9, 10, 13, *range(0x20, 0x7F)])
 MAX_CONTROL_LINES = 10  # reported one by one; the rest in one more line
 _SHOWN = 60  # characters of a value a message quotes
 _HOW = "(in most editors: Save as…, Encoding: UTF-8)"
@@ -98,6 +99,11 @@ def not_a_file(mode: int) -> SourceProblem:
 def control_characters(text: str) -> list[SourceProblem]:
     """One problem per line holding a character no content file should (NUL, escape, …), which
     usually arrives unseen from a copy out of a PDF or a word processor."""
+    # The quick look first: a regular expression over the whole text would cost more than the
+    # rest of reading; without the characters allowed in ASCII, little is left to look at.
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ALLOWED_ASCII)
+    if not rest or not _CONTROL.search(rest.decode("utf-8", "surrogatepass")):
+        return []
     problems: list[SourceProblem] = []
     lines: list[int] = []
     for found in _CONTROL.finditer(text):
