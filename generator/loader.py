@@ -191,8 +191,7 @@ def read_plan(path: Path | str, display: str) -> tuple[Plan | None, list[Problem
 def _context(document: Any, path: tuple[Any, ...]) -> str:
     """'concern 3, action 2: ' — where in the plan a problem is, in the plan's own words."""
     if len(path) >= 2 and path[0] == "concerns" and isinstance(path[1], int):
-        number = _at(document, "concerns", path[1], "number", kind=int)
-        where = f"concern {number}" if number is not None else f"concern #{path[1] + 1} in the list"
+        where = _concern_label(document, path[1])
         if len(path) >= 4 and path[2] == "actions" and isinstance(path[3], int):
             where += f", action {path[3] + 1}"
             if len(path) >= 6 and path[4] == "updates" and isinstance(path[5], int):
@@ -261,6 +260,12 @@ def _real_date(document: Any, *path: Any) -> dt.date | None:
 
 def _concerns(document: dict) -> list[tuple[int, dict]]:
     return [(ci, c) for ci, c in enumerate(_at(document, "concerns", kind=list) or ()) if isinstance(c, dict)]
+
+
+def _concern_label(document: Any, ci: int) -> str:
+    """'concern 3' by its number, or 'concern #2 in the list' while its number is unsound."""
+    number = _at(document, "concerns", ci, "number", kind=int)
+    return f"concern {number}" if number is not None else f"concern #{ci + 1} in the list"
 
 
 def _check_plan(document: dict, path: Path, report: _FileProblems) -> None:
@@ -362,47 +367,46 @@ def _check_references(document: dict, report: _FileProblems) -> None:
     start = _real_date(document, "inspection", "start")
     for ci, concern in _concerns(document):
         number = _at(concern, "number", kind=int)
+        label = _concern_label(document, ci)
         written: dict[str, tuple[str, int]] = {}
         for field in ("related", "not_related"):
             for ri, ref in enumerate(_at(concern, field, kind=list) or ()):
                 if not isinstance(ref, str):
                     continue
                 where = ("concerns", ci, field, ri)
-                label = f"concern {number}: " if number is not None else f"concern #{ci + 1} in the list: "
                 if start and number is not None and ref == f"{slug}/{start:%Y-%m}#{urls.concern_id(number)}":
-                    report.add(where, f"{label}{field.replace('_', ' ')} '{shorten(ref)}' is this concern itself",
+                    report.add(where, f"{label}: {field.replace('_', ' ')} '{shorten(ref)}' is this concern itself",
                                "delete this line: a concern is not related to itself")
                 elif ref in written:
                     other, _ = written[ref]
                     twice = "twice" if other == field else "as both related and not related"
-                    report.add(where, f"{label}'{shorten(ref)}' is listed {twice}",
+                    report.add(where, f"{label}: '{shorten(ref)}' is listed {twice}",
                                "keep it once, under related or not_related")
                 written.setdefault(ref, (field, ri))
 
 
 def _check_updates(document: dict, report: _FileProblems) -> None:
     for ci, concern in _concerns(document):
-        number = _at(concern, "number", kind=int)
         for ai, action in enumerate(_at(concern, "actions", kind=list) or ()):
             for ui, update in enumerate(_at(action, "updates", kind=list) or ()):
                 new_target = _at(update, "new_target")
                 if new_target and new_target.strip() and Target.parse(new_target).kind is not TargetKind.MONTH:
-                    where = f"concern {number}" if number is not None else f"concern #{ci + 1} in the list"
                     report.add(("concerns", ci, "actions", ai, "updates", ui, "new_target"),
-                               f"{where}, action {ai + 1}, update {ui + 1}: new target '{shorten(new_target)}' is "
-                               "not a month", "write the moved target as a month and year, e.g. March 2024",
-                               severity="warning")
+                               f"{_concern_label(document, ci)}, action {ai + 1}, update {ui + 1}: new target "
+                               f"'{shorten(new_target)}' is not a month",
+                               "write the moved target as a month and year, e.g. March 2024", severity="warning")
 
 
 def _check_kinds(document: dict, report: _FileProblems) -> None:
-    kinds = [(ci, _at(c, "kind"), _at(c, "number", kind=int)) for ci, c in _concerns(document)]
-    first_key = next((i for i, (_, kind, _) in enumerate(kinds) if kind == "key"), None)
+    kinds = [(ci, _at(c, "kind")) for ci, c in _concerns(document)]
+    first_key = next((i for i, (_, kind) in enumerate(kinds) if kind == "key"), None)
     if first_key is None:
         return
-    late = next(((ci, number) for ci, kind, number in kinds[first_key:] if kind == "priority"), None)
-    if late:
-        report.add(("concerns", late[0], "kind"), f"concern {late[1]}: a priority concern after a key concern",
-                   "published plans list priority concerns first: check the kind and the order", severity="warning")
+    late = next((ci for ci, kind in kinds[first_key:] if kind == "priority"), None)
+    if late is not None:
+        report.add(("concerns", late, "kind"), f"{_concern_label(document, late)}: a priority concern after a key "
+                   "concern", "published plans list priority concerns first: check the kind and the order",
+                   severity="warning")
 
 
 # --- between files: plain facts in, problems out --------------------------------------------------
