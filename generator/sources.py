@@ -26,6 +26,8 @@ import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# A plan is some tens of kilobytes: a file this large is something else, and reading it would only take time.
+MAX_FILE_BYTES = 16 * 2**20
 # Deeper than any content file nests (a plan: concerns > actions > updates > fields is 7 levels),
 # shallow enough that building and validating the value never runs out of stack.
 MAX_DEPTH = 20
@@ -64,6 +66,9 @@ def read_text(path: Path | str) -> str:
         status = os.stat(name)
         if not stat.S_ISREG(status.st_mode):
             raise not_a_file(status.st_mode)
+        if status.st_size > MAX_FILE_BYTES:
+            raise SourceProblem(None, f"the file is {status.st_size / 2**20:.0f} MB, far larger than any content file "
+                                      f"(at most {MAX_FILE_BYTES // 2**20} MB)", "check that this is the file meant")
         # Non-blocking: if a pipe took the file's place since the check above, opening it cannot wait.
         descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(descriptor, "rb") as handle:

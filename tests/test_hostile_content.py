@@ -482,3 +482,32 @@ def test_problems_of_dates_and_fields_come_together(make_project, capsys):
     assert [p.split(": ", 1)[1] for p in problems] == [
         "inspection: end 2023-02-03 is before start 2023-02-13 — check the inspection dates in the published plan",
         "concern 2: unknown kind 'prority' — expected priority or key"]
+
+
+@pytest.mark.parametrize("old, new, problem", [
+    ("establishment: HMP Testshire", "establishment: [HMP Testshire]",
+     "establishment must be text, not a list — put it in quotes to keep it as text"),
+    ("  title: 'Action Plan: HMP Testshire'", "  title: {a: b}",
+     "source: title must be text, not a mapping — put it in quotes to keep it as text"),
+    ("    owner: Governor\n    target: Ongoing", "    owner:\n    target: Ongoing",
+     "concern 2, action 1: owner must be text, not empty — put it in quotes to keep it as text"),
+    ("  kind: key", "  kind: [key]", "concern 2: kind must be priority or key, not a list — write one of these words"),
+    ("  theme: respect", "  theme: 7", "concern 2: theme must be safety, respect, purposeful-activity or "
+                                       "rehabilitation-and-release-planning, not '7' — write one of these words"),
+    ("  kind: key", "  kind: key\n  related: hmp-testshire/2023-02#concern-1",
+     "concern 2: related must be a list, not 'hmp-testshire/2023-02#concern-1' — write a list"),
+], ids=["list for text", "mapping for text", "empty for text", "list for a word", "number for a word",
+        "text for a list"])
+def test_a_field_of_the_wrong_type_says_what_to_write(make_project, capsys, old, new, problem):
+    assert old in GOOD
+    (found,) = both_refuse(make_project(plans=[], files={PLAN: GOOD.replace(old, new)}), capsys)
+    assert found.split(": ", 1)[1] == problem
+
+
+def test_a_file_far_larger_than_any_plan_is_not_read(make_project, capsys):
+    project = make_project(plans=[], files={PLAN: GOOD})
+    with open(project.root / PLAN, "ab") as handle:
+        handle.truncate(20 * 2**20)  # 20 MB, mostly NUL bytes: never parsed
+    assert both_refuse(project, capsys) == [
+        f"{PLAN}: the file is 20 MB, far larger than any content file (at most 16 MB) — check that this is the file "
+        "meant"]
