@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import urls
 from .cache import ParseCache
 from .loader import Prison, Sources, check_between, load_prison, read_sources
 from .pages import Estate, PrisonFacts, estate_of, prison_facts, write_estate, write_prison
@@ -38,7 +39,7 @@ except ImportError:  # not on a POSIX system: builds into one folder are not kep
     fcntl = None
 
 PARALLEL_FROM = 2_000_000  # bytes of plan files: below it, starting worker processes costs more than it saves
-MARKER = ".actionplans-site"  # in every folder a build made: only such a folder is ever replaced
+MARKER = urls.build_marker()
 
 
 class OutputError(Exception):

@@ -11,7 +11,7 @@ from . import urls
 from .data import join_csv, join_json, plan_csv, plan_json, schema_json, size_text
 from .feeds import atom_feed, newest_first
 from .links import related_concerns
-from .loader import PlanFacts, Prison, Sources, facts_of
+from .loader import PlanFacts, Prison, Sources
 from .problems import Problem
 from .render import Renderer
 from .site import SiteFiles, SiteInfo
@@ -39,7 +39,7 @@ class PrisonFacts:
 def prison_facts(prison: Prison) -> PrisonFacts:
     establishment = prison.establishment
     return PrisonFacts(
-        prison.folder, establishment.slug if establishment else None, tuple(facts_of(p) for p in prison.plans),
+        prison.folder, establishment.slug if establishment else None, tuple(PlanFacts.of(p) for p in prison.plans),
         frozenset(a.owner for p in prison.plans for a in p.actions if a.owner),
         {(p.slug, p.month_key, c.number): (establishment.name, short_title(c)) for p in prison.plans
          for c in p.concerns} if establishment else {},
@@ -56,8 +56,8 @@ class Estate:
 
     def slice(self, facts: PrisonFacts) -> "Estate":
         """Only what this prison uses: what its pages are made from, beside its own plans."""
-        refs = {(r.slug, r.month_key, r.number) for p in facts.plans for _, _, name, r in p.refs
-                if name == "related" and r.slug != facts.slug}
+        refs = {(r.slug, r.month_key, r.number) for p in facts.plans for _, field, _, _, r in p.references
+                if field == "related" and r.slug != facts.slug}
         return Estate({s: self.owners[s] for s in sorted(facts.owners)},
                       {k: self.concerns[k] for k in sorted(refs) if k in self.concerns})
 

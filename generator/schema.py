@@ -3,11 +3,15 @@ shape of content files (editors get the same rules as completion and errors in t
 
 Every file goes through a compiled fast validator; only a file that fails is validated again with
 jsonschema, which lists all its problems with their paths, turned here into plain-English messages.
+Both check `format: date` as a real calendar date. A message quotes at most a short piece of any
+value (a value can be huge).
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +19,8 @@ from typing import Any, Iterator
 
 import fastjsonschema
 import jsonschema
+
+from .sources import shorten
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -32,9 +38,19 @@ def load_schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+def _real_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True  # the type check reports it
+    try:
+        dt.date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
+
+
 @cache
 def _fast_validator(name: str):
-    return fastjsonschema.compile(load_schema(name))
+    return fastjsonschema.compile(load_schema(name), formats={"date": _real_date})
 
 
 def compile_plan_validator() -> None:
@@ -46,7 +62,9 @@ def compile_plan_validator() -> None:
 @cache
 def _full_validator(name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(name)
-    return jsonschema.validators.validator_for(schema)(schema)
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("date")(_real_date)
+    return jsonschema.validators.validator_for(schema)(schema, format_checker=formats)
 
 
 def validate(name: str, document: Any) -> list[SchemaProblem]:
@@ -57,6 +75,9 @@ def validate(name: str, document: Any) -> list[SchemaProblem]:
     except fastjsonschema.JsonSchemaException:
         pass
     errors = sorted(_full_validator(name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    other = {tuple(e.absolute_path) for e in errors if e.validator != "format"}
+    # A value that is not even written YYYY-MM-DD is told so once, not also that it is no real date.
+    errors = [e for e in errors if e.validator != "format" or tuple(e.absolute_path) not in other]
     return [problem for error in errors for problem in _explain(error, name)]
 
 
@@ -69,7 +90,7 @@ def _explain(error: jsonschema.ValidationError, schema_name: str) -> Iterator[Sc
         for key in sorted(set(error.instance) - set(allowed), key=str):
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
-            yield SchemaProblem(path + (key,), f"unknown key '{key}'", hint, on_key=True)
+            yield SchemaProblem(path + (key,), f"unknown key '{shorten(key)}'", hint, on_key=True)
     elif error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield SchemaProblem(path, f"missing key '{missing}'",
@@ -77,19 +98,43 @@ def _explain(error: jsonschema.ValidationError, schema_name: str) -> Iterator[Sc
     elif error.validator == "enum":
         choices = [str(c) for c in error.validator_value]
         expected = " or ".join(choices) if len(choices) <= 2 else ", ".join(choices[:-1]) + " or " + choices[-1]
-        yield SchemaProblem(path, f"unknown {field} '{error.instance}'", f"expected {expected}")
+        if isinstance(error.instance, str):
+            yield SchemaProblem(path, f"unknown {field} {_describe(error.instance)}", f"expected {expected}")
+        else:
+            yield SchemaProblem(path, f"{field} must be {expected}, not {_describe(error.instance)}",
+                                "write one of these words")
+    elif error.validator == "type" and not path:
+        holds = ("is empty" if error.instance is None else
+                 f"holds {_describe(error.instance)} instead of keys and values")
+        yield SchemaProblem(path, f"the file {holds}",
+                            f"start from an existing file (see generator/schemas/{schema_name}.schema.json)")
     elif error.validator == "type":
-        wanted = {"string": "text", "integer": "a whole number", "array": "a list",
-                  "object": "a mapping of keys to values"}.get(str(error.validator_value), str(error.validator_value))
-        hint = "put it in quotes to keep it as text" if wanted == "text" else f"write {wanted}"
-        yield SchemaProblem(path, f"{field} must be {wanted}, not {_describe(error.instance)}", hint)
+        yield SchemaProblem(path, *_type_message(field, error.instance, str(error.validator_value)))
     elif error.validator == "pattern":
         yield SchemaProblem(path, *_pattern_message(field, error, schema))
+    elif error.validator == "format":
+        yield SchemaProblem(path, f"{field.replace('_', ' ')} '{shorten(error.instance)}' is not a real date",
+                            "check the day and the month (YYYY-MM-DD)")
     elif error.validator in ("minItems", "minimum"):
         yield SchemaProblem(path, f"{field} is {_describe(error.instance)}",
                             "a plan needs at least one concern" if field == "concerns" else "numbers start at 1")
     else:
-        yield SchemaProblem(path, error.message, f"see generator/schemas/{schema_name}.schema.json")
+        yield SchemaProblem(path, shorten(error.message, 200), f"see generator/schemas/{schema_name}.schema.json")
+
+
+_DECIMAL = re.compile(r"^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?$")  # a number written with a point
+
+
+def _type_message(field: str, value: Any, wanted: str) -> tuple[str, str]:
+    if wanted == "integer" and isinstance(value, str) and _DECIMAL.match(value):
+        whole = float(value.replace("_", ""))
+        if whole.is_integer():
+            return f"{field} must be a whole number like {int(whole)}, not {value}", f"write {int(whole)}"
+        return f"{field} must be a whole number, not {value}", "write the number as published, without a point"
+    words = {"string": "text", "integer": "a whole number", "array": "a list",
+             "object": "a mapping of keys to values"}.get(wanted, wanted)
+    hint = "put it in quotes to keep it as text" if words == "text" else f"write {words}"
+    return f"{field} must be {words}, not {_describe(value)}", hint
 
 
 def _pattern_message(field: str, error: jsonschema.ValidationError, schema: dict) -> tuple[str, str]:
@@ -97,13 +142,13 @@ def _pattern_message(field: str, error: jsonschema.ValidationError, schema: dict
     if pattern == r"\S":
         return f"{field} is empty", f"write the {field} as published"
     if pattern.startswith("^[0-9]{4}"):
-        return f"{field} '{error.instance}' is not a date", "write it as YYYY-MM-DD, e.g. 2023-06-05"
+        return f"{field} {_describe(error.instance)} is not a date", "write it as YYYY-MM-DD, e.g. 2023-06-05"
     if pattern.startswith("^https?"):
-        return f"{field} '{error.instance}' is not a web address", "write a full address starting https://"
+        return f"{field} {_describe(error.instance)} is not a web address", "write a full address starting https://"
     if "concern-" in pattern:
-        return (f"'{error.instance}' is not a concern reference",
+        return (f"{_describe(error.instance)} is not a concern reference",
                 "write <establishment-slug>/<YYYY-MM>#concern-<n>, e.g. hmp-leicester/2023-02#concern-6")
-    return f"{field} '{error.instance}' does not match {pattern}", schema.get("description", "")
+    return f"{field} {_describe(error.instance)} does not match {pattern}", schema.get("description", "")
 
 
 def _field_name(path: tuple[Any, ...]) -> str:
@@ -122,4 +167,4 @@ def _describe(value: Any) -> str:
         return "an empty list" if not value else "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"'{value}'"
+    return f"'{shorten(value)}'"

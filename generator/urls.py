@@ -6,6 +6,7 @@ links relative to the page being written (see `relative`), so the site works und
 """
 from __future__ import annotations
 
+import inspect
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,10 +16,14 @@ __all__ = [
     "status_id", "owner_id", "event_id", "content_page",
     "theme", "owner", "establishments_index", "themes_index", "owners_index", "concerns_index",
     "search", "search_bundle", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
-    "not_found", "sitemap", "robots", "feed", "establishment_feed", "plan_json", "plan_csv",
+    "content_page", "not_found", "sitemap", "robots", "feed", "establishment_feed", "plan_json", "plan_csv",
     "data_plans_json", "data_actions_csv", "data_page", "data_schema", "plan_schema",
-    "stylesheet", "asset", "output_file", "relative",
+    "stylesheet", "asset", "build_marker", "output_file", "relative", "RESERVED_NAMES", "LINKED_PAGE_SLUGS", "MAX_SLUG_LENGTH",
 ]
+
+# A slug is one folder name in the site (and in content/plans/): common file systems allow 255
+# bytes, and a short limit leaves room for suffixes (owner pages add "-2") and keeps addresses usable.
+MAX_SLUG_LENGTH = 100
 
 
 def slugify(name: str) -> str:
@@ -128,16 +133,17 @@ def establishment_timeline(slug: str) -> str:
     return f"{slug}/timeline/"
 
 
+def content_page(page_slug: str) -> str:
+    """A page written from content/pages/<page-slug>.md."""
+    return f"{page_slug}/"
+
+
 def about() -> str:
-    return "about/"
+    return content_page("about")
 
 
 def accessibility() -> str:
-    return "accessibility/"
-
-
-def content_page(page_slug: str) -> str:
-    return f"{page_slug}/"
+    return content_page("accessibility")
 
 
 def not_found() -> str:
@@ -188,6 +194,11 @@ def plan_schema() -> str:
     return "schema/plan.schema.json"
 
 
+def build_marker() -> str:
+    """The file that says a build made the folder: only such a folder is ever replaced by a build."""
+    return ".actionplans-site"
+
+
 def asset(name: str) -> str:
     return f"assets/{name}"
 
@@ -218,3 +229,34 @@ def relative(target: str, from_page: str) -> str:
     rel = "../" * (len(from_parts) - common) + "/".join(target_parts[common:])
     rel = rel or "./"
     return rel + (f"#{fragment}" if fragment else "")
+
+
+# --- names the site keeps for itself --------------------------------------------------------------
+# Content pages every page links to (the footer): their slugs belong to content/pages/<slug>.md.
+_LINKED_PAGES = (about, accessibility)
+_NOT_PAGES = ("slugify", "concern_id", "action_id", "status_id", "owner_id", "event_id", "output_file",
+              "relative")  # ids and helpers, not paths
+_ARGUMENT = "\0"
+
+
+def _top_level_names() -> frozenset[str]:
+    """The first folder or file of every path a page function makes, except paths that start with
+    one of the function's own arguments (an establishment's or a content page's folder): worked
+    out from the functions above, so a new site-wide page reserves its folder without a list to update."""
+    names = set()
+    for name in __all__:
+        function = globals().get(name)
+        if not inspect.isfunction(function) or name in _NOT_PAGES or function in _LINKED_PAGES:
+            continue
+        required = [p for p in inspect.signature(function).parameters.values() if p.default is p.empty]
+        first = function(*[_ARGUMENT] * len(required)).split("#", 1)[0].split("/", 1)[0]
+        if first and first != _ARGUMENT:
+            names.add(first)
+    return frozenset(names)
+
+
+# Top-level folders and files of site-wide pages (owners, search, pagefind, data, assets, …): no
+# establishment and no content page may take one as its slug, or its pages would overwrite them.
+RESERVED_NAMES = _top_level_names()
+# The slugs of the content pages the footer links to: no establishment may take one either.
+LINKED_PAGE_SLUGS = frozenset(function().strip("/") for function in _LINKED_PAGES)

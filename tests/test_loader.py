@@ -154,7 +154,7 @@ def test_empty_concern_text(make_project):
 def test_duplicate_yaml_key(make_project):
     project = make_project(plans=[], files={PATH: GOOD.replace("    kind: key\n", "    kind: key\n    kind: key\n")})
     (message,) = messages(project)
-    assert message.startswith(f"{PATH}:16: YAML syntax error: key 'kind' is written twice in this mapping")
+    assert message == f"{PATH}:16: key 'kind' is written twice in this mapping — keep one of them (merge what they say)"
 
 
 def test_every_problem_of_every_file_in_one_run(make_project):
@@ -214,3 +214,33 @@ def test_plan_files_named_or_placed_wrongly_are_reported(make_project):
     found = [m for m in messages(project) if "must be named" in m]
     assert [m.split(":")[0] for m in found] == ["content/plans/hmp-testshire/feb-2023.yaml",
                                                  "content/plans/hmp-testshire/old/2019-06.yaml"]
+
+
+def test_checks_between_files_need_only_plain_facts_of_each_plan(make_project):
+    """A build reads each plan in a worker process (read_plan) and can check between files in
+    another from the facts each worker sends back."""
+    import pickle
+
+    from generator.loader import PlanFacts, check_owners, check_pages, check_plans, read_plan
+    project = make_project(plans=[], files={PATH: GOOD.replace("    kind: key\n", "    kind: key\n    related: "
+                                                                "[hmp-testshire/2023-02#concern-9]\n")})
+    plan, problems = read_plan(project.root / PATH, PATH)
+    assert problems == []
+    facts = pickle.loads(pickle.dumps(PlanFacts.of(plan)))
+    assert (facts.key, facts.numbers) == (("hmp-testshire", "2023-02"), {1, 2})
+    assert [p.format() for p in check_plans([facts])] == [
+        f"{PATH}:16: concern 2: reference 'hmp-testshire/2023-02#concern-9' names no concern — check the "
+        "establishment slug, month (YYYY-MM) and concern number"]
+    assert [p.format() for p in check_pages({"hmp-testshire": "content/pages/hmp-testshire.md", "guide": "g.md"},
+                                            {"hmp-testshire": PATH})] == [
+        f"content/pages/hmp-testshire.md: this page's address 'hmp-testshire/' is also the address of the "
+        f"establishment whose plan is {PATH} — rename the page file (its name makes its address)"]
+    assert check_owners([facts], {}) == []
+
+
+def test_a_plan_with_errors_only_its_checks_find_is_still_read_for_the_checks_between_files(make_project):
+    from generator.loader import read_plan
+    project = make_project(plans=[], files={PATH: GOOD.replace("end: 2023-02-23", "end: 2023-02-03")})
+    plan, problems = read_plan(project.root / PATH, PATH)
+    assert plan is not None and plan.key == ("hmp-testshire", "2023-02")
+    assert [p.message for p in problems] == ["inspection: end 2023-02-03 is before start 2023-02-13"]

@@ -31,7 +31,7 @@ def run(project: Project, fmt: str = "text", strict: bool = False, out: TextIO |
         return report_content_error(error, fmt, err, "nothing was changed")
     print_problems(checked.warnings, fmt, err)
     plans = [plan for prison in checked.prisons for plan in prison.plans]
-    concerns = sum(len(p.concerns) for p in plans)
+    concerns = sum(len(p.numbers) for p in plans)
     print(f"content is valid: {len(plans)} plans, {sum(1 for p in checked.prisons if p.slug)} establishments, "
           f"{concerns} concerns, {checked.actions} actions"
           + (f", {len(checked.warnings)} warnings" if checked.warnings else ""), file=out)
