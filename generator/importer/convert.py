@@ -45,6 +45,8 @@ def import_text(text: str, source_name: str) -> ImportResult:
                       "export the published plan as text (tab-separated table) and import that file")
     header = parse_header(lines, source_name)
     table = assemble(lines, header.table_index)
+    if table.refusals:
+        raise ImportFailure("\n".join(str(failure(source_name, r.line, r.what, r.how)) for r in table.refusals))
     if not table.concerns:
         raise failure(source_name, lines[header.table_index].number + 1, "the table has no concerns",
                       "check that each concern's row starts with its number and cells are separated by tabs")
@@ -61,7 +63,7 @@ def import_text(text: str, source_name: str) -> ImportResult:
     }
     yaml_text = emit(plan, source_name)
     dropped = tuple(sorted(header.dropped + table.dropped, key=lambda d: d.line))
-    inferred = {c.number: c.line for c in table.concerns if c.number_inferred}
+    inferred = {index: c.line for index, c in enumerate(table.concerns) if c.number_inferred}
     coverage = check(lines, yaml_text, header.fields, dropped, inferred, table.empty_lines, table.copied)
     relative_path = f"plans/{urls.slugify(header.establishment)}/{header.inspection_start:%Y-%m}.yaml"
     warnings = tuple(sorted(header.warnings + table.warnings, key=lambda w: w.line))

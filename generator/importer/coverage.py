@@ -74,7 +74,9 @@ def source_words(lines: tuple[Line, ...]) -> Counter:
 def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ...], dropped: tuple[Dropped, ...],
           inferred_numbers: dict[int, int], empty_lines: int, copied: tuple[Copied, ...] = ()) -> Coverage:
     """Compare the source's words with the words read back from `yaml_text` plus the dropped words.
-    `inferred_numbers` maps an inferred concern number to the line where it was inferred."""
+    `inferred_numbers` maps the position (from 0) of each concern whose number was inferred to the line
+    where it was: by position, because a plan may print a number twice, or print one that is inferred
+    elsewhere."""
     source = source_words(lines)
     plan = yaml.safe_load(yaml_text)
     placed: Counter = Counter()
@@ -85,9 +87,9 @@ def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ..
         if header_field.field in date_values and _reads_as(header_field, date_values[header_field.field]):
             placed.update(cells.words(header_field.value))
     notes = []
-    for concern in plan["concerns"]:
-        if concern["number"] in inferred_numbers:
-            notes.append(f"line {inferred_numbers[concern['number']]}: concern number {concern['number']} (inferred)")
+    for index, concern in enumerate(plan["concerns"]):
+        if index in inferred_numbers:
+            notes.append(f"line {inferred_numbers[index]}: concern number {concern['number']} (inferred)")
         else:
             placed.update(cells.words(str(concern["number"])))
         placed.update(cells.words(cells.markdown_plain(concern["text"])))

@@ -27,6 +27,15 @@ class Dropped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Something a later stage found that no repair can make right (a column lost in the export, a
+    plan printed twice): the import stops and reports every refusal."""
+    line: int
+    what: str
+    how: str
+
+
 def failure(source_name: str, line: int | None, what: str, how: str) -> ImportFailure:
     """Build the one message format users see: FILE:LINE: what is wrong — how to fix."""
     where = f"{source_name}:{line}" if line else source_name
