@@ -2,6 +2,8 @@
 
 Prints every guess as FILE:LINE: warning: ..., and the coverage report that accounts for every word
 of the source. Refuses to overwrite a plan file (editors' reviewed work) unless --force is given.
+The written file is read back through the same checks as `actionplans check`: an import that check
+would refuse exits non-zero, with check's reasons.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..importer import ImportFailure, import_file
+from ..loader import read_plan
 
 
 def run(source: str, output_dir: str = "content", force: bool = False, out: TextIO | None = None,
@@ -18,7 +21,8 @@ def run(source: str, output_dir: str = "content", force: bool = False, out: Text
     try:
         result = import_file(source)
     except ImportFailure as error:
-        print(f"error: {error}", file=err)
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=err)
         print("nothing was written", file=err)
         return 1
     target = Path(output_dir) / result.relative_path
@@ -36,9 +40,19 @@ def run(source: str, output_dir: str = "content", force: bool = False, out: Text
           f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}", file=out)
     print(f"Coverage of {source}:", file=out)
     print(result.coverage.report(), file=out)
+    status = 0
     if not result.coverage.complete:
         print(f"error: coverage check failed for {source}: {len(result.coverage.unaccounted)} word(s) "
               f"unaccounted, {len(result.coverage.invented)} invented — the file was written for inspection, "
               f"but please report this as an importer bug", file=err)
-        return 1
-    return 0
+        status = 1
+    _, problems = read_plan(target, str(target))
+    for problem in problems:
+        print(problem.format(), file=err)
+    errors = sum(problem.severity == "error" for problem in problems)
+    if errors:
+        print(f"error: {target} would fail `actionplans check` ({errors} error{'s' * (errors != 1)} above) — "
+              f"it was written so that an editor can correct it against the published plan; run "
+              f"`actionplans check` after correcting it", file=err)
+        status = 1
+    return status

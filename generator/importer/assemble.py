@@ -191,7 +191,7 @@ class _Builder:
     def add(self, raw: RawRow) -> None:
         reason = non_content_reason(raw)
         if reason:
-            self.drop(raw.line, " ".join(cells.plain(f) for f in raw.fields if f), reason)
+            self.drop(raw.line, " ".join(cells.flat(f) for f in raw.fields if f), reason)
             if reason == "blank row":
                 self.dropped.append(Dropped(raw.line, "", reason))
             return
