@@ -44,6 +44,8 @@ _DANGLING = frozenset(
 _REPEAT_RATIO = 0.7
 _REPEAT_MAX_WORDS = 8
 _LABEL_MAX_WORDS = 5
+_LABELS = ("priority concerns", "key concerns")
+_LABEL_RATIO = 0.6
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,10 @@ def _printed_numbers(raws: list[RawRow]) -> tuple[tuple[int, int], ...]:
     concern cell counts only if it is above the numbers printed before it."""
     printed: list[tuple[int, int]] = []
     for raw in raws:
-        if len(raw.fields) < len(COLUMNS) or non_content_reason(raw):
+        if non_content_reason(raw):
             continue
-        found = opening(Row(raw.line, tuple(raw.fields[:5]), len(raw.fields)))  # type: ignore[arg-type]
+        fields = (raw.fields + ("",) * len(COLUMNS))[:len(COLUMNS)]  # a short row's first cell may be its number
+        found = opening(Row(raw.line, fields, len(raw.fields)))  # type: ignore[arg-type]
         if found.number is not None and (not found.moved or found.number > max((n for _, n in printed), default=0)):
             printed.append((raw.line, found.number))
     return tuple(printed)
@@ -279,12 +282,12 @@ class _Builder:
         section label (which this sets)."""
         current = self.concern
         candidate = (current.number if current else 0) + 1
-        if current is not None and row.placed:
-            return False  # where a short row's cells belong is a guess, not evidence of a concern
-        if current is None:
-            evidence = True
-        elif found.fragments or found.labels:
-            evidence = bool(found.labels) or _finished(current.blocks)
+        if current is None or found.labels:
+            evidence = True  # a section label always starts a concern
+        elif row.placed:
+            evidence = False  # where a short row's cells belong is a guess, not evidence of a concern
+        elif found.fragments:
+            evidence = _finished(current.blocks)
         elif not cells.starts_upper(text) or _repeats_end(text, current.blocks):
             evidence = False
         elif self.skipped(candidate, row.line) and row.action and row.owner and row.target:
@@ -293,7 +296,7 @@ class _Builder:
             evidence = False
         elif row.action and (row.owner or row.target):
             evidence = True
-        elif not row.action and not row.owner and not row.target and len(cells.words(text)) <= _LABEL_MAX_WORDS:
+        elif not row.action and not row.owner and not row.target and _garbled_label(text):
             following = {None: "priority", "priority": "key", "key": "key"}[self.kind]
             self.drop(row.line, text, "unreadable section label (OCR-damaged) between two concerns")
             self.warn(row.line, f"'{text}' between two concerns read as a garbled section label; "
@@ -617,6 +620,15 @@ def _dangling(text: str) -> bool:
         return True
     last = cells.words(text)[-1:] or [""]
     return last[0].lower() in _DANGLING
+
+
+def _garbled_label(text: str) -> bool:
+    """A few words that read as an OCR-damaged section label ('Kcy c0ncerns', 'Var. aanaana'), not a
+    short sentence ('Cells were cold.'): close to a label, or not ending as a sentence does."""
+    if len(cells.words(text)) > _LABEL_MAX_WORDS:
+        return False
+    closest = max(SequenceMatcher(None, text.lower(), label).ratio() for label in _LABELS)
+    return closest >= _LABEL_RATIO or not cells.ends_sentence(text)
 
 
 def _repeats_end(fragment: str, blocks: list[Block]) -> bool:

@@ -30,7 +30,7 @@ _TARGET_ATOM = (rf"(?:(?:(?:by\s+)?(?:the\s+)?end\s+of|by|before|early|mid|late)
 _TARGET_ATOM_RE = re.compile(_TARGET_ATOM, re.IGNORECASE)
 _TARGET_LIST_RE = re.compile(rf"(?:{_TARGET_ATOM})(?:\s+(?:{_TARGET_ATOM}))+", re.IGNORECASE)
 _TARGET_START_RE = re.compile(rf"(?:{_TARGET_ATOM})\b", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"^\d{1,3}\.?$")
+_NUMBER_RE = re.compile(r"^\d{1,3}[.)]?$")
 _WORD_RE = re.compile(r"[^\W_]+")
 
 

@@ -24,8 +24,8 @@ _DATE_RE = re.compile(rf"^{_DAY}\s+{_MONTH_YEAR}\.?$", re.IGNORECASE)
 _NUMERIC_DATE_RE = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})[/.-](\d{{1,2}})[/.-](\d{{4}}|\d{{2}})\.?$", re.IGNORECASE)
 _RANGE_RE = re.compile(rf"^{_DAY}(?:\s+([A-Za-z]+)\.?(?:,?\s+(\d{{4}}))?)?{_TO}{_DAY}\s+{_MONTH_YEAR}\.?$", re.IGNORECASE)
 _NUMERIC_RANGE_RE = re.compile(rf"^{_WEEKDAY}{_NUMERIC}{_TO}{_WEEKDAY}{_NUMERIC}\.?$", re.IGNORECASE)
-_COLON = r"\s*(?::|\s[\u2013\u2014-])?\s*"  # labels are followed by a colon, a dash, or nothing
-_TITLE_RE = re.compile(r"^(action plan)\s*(?::|\s[\u2013\u2014-]|(?=\s+hm))\s*(.+)$", re.IGNORECASE)
+_COLON = r"\s*[:\u2013\u2014-]?\s*"  # labels are followed by a colon, a dash, or nothing
+_TITLE_RE = re.compile(r"^(action plan)\s*(?:[:\u2013\u2014-]|(?=\s+hm))\s*(.+)$", re.IGNORECASE)
 _SUBMITTED_RE = re.compile(rf"^(action plan submitted){_COLON}(.*)$", re.IGNORECASE)
 _INSPECTION_RE = re.compile(rf"^((?:a\s+)?response to the hm\w*\s+inspection(?:\s+dates?)?){_COLON}(.*)$", re.IGNORECASE)
 _PUBLISHED_RE = re.compile(rf"^((?:inspection\s+)?report published){_COLON}(.*)$", re.IGNORECASE)

@@ -137,7 +137,7 @@ def opening(row: Row) -> Opening:
         blocks[0:1] = [replace(blocks[0], md=label[2])] if label[2] else []
     number, moved = None, ""
     if cells.is_number(number_text):
-        number = int(number_text.rstrip("."))
+        number = int(number_text.rstrip(".)"))
     elif not number_text and blocks and (found := _LEADING_NUMBER_RE.match(blocks[0].md)):
         rest = blocks[0].md[found.end():]
         # '6. Showers ...' (or '6 Showers' after a label): a number, not the start of a sentence
