@@ -283,6 +283,11 @@ def test_a_table_that_lost_a_column_is_refused(tmp_path):
     with pytest.raises(ImportFailure, match=r"marshgate.txt:5: the table's header names 5 columns .* no row of the "
                                             r"table has more than 4 cells: a column was lost in the export — export"):
         import_text(HEADER + rows, "marshgate.txt")
+    header_too = HEADER.replace("\t4. Responsible Owner", "")
+    with pytest.raises(ImportFailure, match=r"marshgate.txt:5: the table has 4 columns \('1. Rec No', '2. Concerns', "
+                                            r"'3. Response Action Taken/Planned', '5. Target Date'\), not five: a column "
+                                            r"was lost in the export"):
+        import_text(header_too + rows, "marshgate.txt")
     source = tmp_path / "marshgate.txt"
     source.write_text(HEADER + rows, encoding="utf-8")
     err = io.StringIO()

@@ -137,9 +137,11 @@ def _shape_refusals(header: Line, raws: list[RawRow]) -> tuple[Refusal, ...]:
     widest = max((len(raw.fields) for raw in rows), default=len(COLUMNS))
     if widest < len(COLUMNS):
         names = [cells.plain(f) for f in split_fields(header.text) if f]
+        named = f"({', '.join(repr(n) for n in names)})"
+        what = (f"the table's header names {len(names)} columns {named} but no row of the table has more than "
+                f"{widest} cells" if len(names) > widest else f"the table has {widest} columns {named}, not five")
         refusals.append(Refusal(
-            header.number, f"the table's header names {len(names)} columns ({', '.join(repr(n) for n in names)}) "
-                           f"but no row of the table has more than {widest} cells: a column was lost in the export",
+            header.number, f"{what}: a column was lost in the export",
             "export the table again with its five columns (number, concern, action, owner, target) and import that"))
     second = next((raw for raw in rows if len([f for f in raw.fields if f]) == 1
                    and header_date_line(next(f for f in raw.fields if f))), None)
@@ -596,16 +598,16 @@ class _Builder:
 
 
 def _repeated_concerns(concerns: tuple[Concern, ...]) -> tuple[Refusal, ...]:
-    """A concern printed again, number and text, word for word: the file holds the plan twice."""
+    """A concern printed again, number and text, word for word: the file holds the plan twice (one
+    refusal says so; the concerns repeated after it add nothing)."""
     first: dict[tuple[int, str], Concern] = {}
-    refusals = []
     for concern in concerns:
         earlier = first.setdefault((concern.number, concern.text), concern)
-        if earlier is not concern and not concern.number_inferred:
-            refusals.append(Refusal(concern.line, f"concern {concern.number} is printed again, word for word (first on "
-                                                  f"line {earlier.line}): the file holds the plan twice",
-                                    "import a file that holds the plan once"))
-    return tuple(refusals[:1])
+        if earlier is not concern:
+            return (Refusal(concern.line, f"concern {concern.number} is printed again, word for word (first on line "
+                                          f"{earlier.line}): the file holds the plan twice",
+                            "import a file that holds the plan once"),)
+    return ()
 
 
 # --- small text tests -------------------------------------------------------------------------------

@@ -4,7 +4,10 @@ Rows that carry no plan content (blank rows, page numbers, separators, repeated 
 section labels) are recognised here. Rows that lost leading or trailing empty cells (2-4 fields
 instead of 5) are placed by content: every way of sliding the fields into the five columns is
 scored, and the best wins (targets in the target column, short role names in the owner column,
-continuation prose where the text above is unfinished).
+continuation prose where the text above is unfinished; prose in the concern column of a finished
+concern scores low, since a short row never starts a concern). A row's number and concern cells
+are taken apart here too (`opening`): a section label starting either cell, the number printed in
+the number cell or at the start of the concern cell, OCR fragments left in the number cell.
 """
 from __future__ import annotations
 

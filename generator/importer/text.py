@@ -45,17 +45,17 @@ def decode(data: bytes, source_name: str) -> str:
 
 
 def _utf16(data: bytes) -> str | None:
-    """'utf-16' when the bytes start with a UTF-16 byte order mark, 'utf-16-le'/'-be' when every other
-    byte is NUL as in UTF-16 text without one (mostly ASCII), else None."""
+    """'utf-16' when the bytes start with a UTF-16 byte order mark, 'utf-16-le'/'-be' when nearly every
+    other byte is NUL, as in UTF-16 text without one (a plan is mostly ASCII), else None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     sample = data[:4096]
     if len(sample) < 2:
         return None
     even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) >= 0.9 * len(odd) and not even.count(0):
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
         return "utf-16-le"
-    if even.count(0) >= 0.9 * len(even) and not odd.count(0):
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
         return "utf-16-be"
     return None
 
