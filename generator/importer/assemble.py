@@ -90,8 +90,10 @@ class _LeadIn:
     line: int
 
 
-def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
-    """Turn the table (from its header row at `table_index`) into concerns."""
+def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False) -> Table:
+    """Turn the table (from its header row at `table_index`) into concerns. `whole_rows`: each line is a
+    whole row of a document's table (read from a .docx, .odt or PDF), not a line of a text export that a
+    page break may have cut, so a row with an owner or target of its own is never part of the row above."""
     header = lines[table_index]
     raws: list[RawRow] = []
     empty_lines = 0
@@ -101,7 +103,7 @@ def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
         else:
             empty_lines += 1
     known_owners = {owner for raw in raws if len(raw.fields) == 5 for owner in cells.owner_values(raw.fields[3])}
-    builder = _Builder(known_owners)
+    builder = _Builder(known_owners, whole_rows)
     builder.drop(header.number, cells.plain(header.text.replace("\t", " ")), "table header row")
     for raw in raws:
         builder.add(raw)
@@ -111,8 +113,9 @@ def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
 class _Builder:
     """The state of one import while rows are read in order (one instance per import)."""
 
-    def __init__(self, known_owners: set[str]):
+    def __init__(self, known_owners: set[str], whole_rows: bool = False):
         self.known_owners = known_owners
+        self.whole_rows = whole_rows
         self.concerns: list[_ConcernDraft] = []
         self.dropped: list[Dropped] = []
         self.warnings: list[ImportWarning] = []
@@ -253,7 +256,8 @@ class _Builder:
             self.warn(row.line, f"'{items[0].plain}' repeats the end of the action above: dropped")
             return
 
-        if items and last is not None and self.continues(last, items, targets):
+        own_values = self.whole_rows and bool(owners or targets)  # a document's row with values is an action
+        if items and last is not None and not own_values and self.continues(last, items, targets):
             if len(items) == 1 and (owners or targets):
                 self.continuation_with_values(last, items[0], owners, targets, row.line)
                 return
@@ -300,7 +304,7 @@ class _Builder:
         if len(groups) == 1:
             owners, targets = self.collapse_repeats(row.line, owners, targets)
 
-        if last is not None and len(groups) >= 2 and len(targets) == len(groups) - 1 \
+        if last is not None and not own_values and len(groups) >= 2 and len(targets) == len(groups) - 1 \
                 and len(owners) in (0, 1, len(groups) - 1):
             lead_blocks, block = groups.pop(0)
             last.blocks.extend(lead_blocks + [block])
