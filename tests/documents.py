@@ -180,3 +180,85 @@ def _docx_fill(cell, content: list[Paragraph]) -> None:
         for run in paragraph.runs:
             added = target.add_run(run.text)
             added.bold, added.italic = run.bold or None, run.italic or None
+
+
+# --- OpenDocument ---------------------------------------------------------------------------------------
+def make_odt(plan: dict, path: Path, merged: bool = True) -> Path:
+    """An .odt; `merged`: number and concern cells span the concern's rows (number-rows-spanned, with
+    covered cells below), else left empty. The header row is a repeated header (table-header-rows)."""
+    from odf.opendocument import OpenDocumentText
+    from odf.style import PageLayout, PageLayoutProperties, MasterPage, Style, TextProperties
+    from odf import table as odf_table, text as odf_text
+
+    document = OpenDocumentText()
+    layout = PageLayout(name="Landscape")
+    layout.addElement(PageLayoutProperties(pagewidth="29.7cm", pageheight="21cm", printorientation="landscape"))
+    document.automaticstyles.addElement(layout)
+    document.masterstyles.addElement(MasterPage(name="Standard", pagelayoutname=layout))
+    styles = {}
+    for name, properties in (("Bold", {"fontweight": "bold"}), ("Italic", {"fontstyle": "italic"}),
+                             ("BoldItalic", {"fontweight": "bold", "fontstyle": "italic"})):
+        style = Style(name=name, family="text")
+        style.addElement(TextProperties(**properties))
+        document.automaticstyles.addElement(style)
+        styles[name] = style
+
+    def runs_into(element, runs):
+        for run in runs:
+            name = "BoldItalic" if run.bold and run.italic else "Bold" if run.bold else "Italic" if run.italic else ""
+            element.addElement(odf_text.Span(stylename=styles[name], text=run.text) if name else
+                               odf_text.Span(text=run.text))
+
+    def fill(cell, content):
+        items = None
+        for paragraph in content:
+            p = odf_text.P()
+            runs_into(p, paragraph.runs)
+            if paragraph.item:
+                if items is None:
+                    items = odf_text.List()
+                    cell.addElement(items)
+                item = odf_text.ListItem()
+                item.addElement(p)
+                items.addElement(item)
+            else:
+                items = None
+                cell.addElement(p)
+
+    for text, bold in title_block(plan):
+        p = odf_text.P()
+        runs_into(p, [Run(text, bold)])
+        document.text.addElement(p)
+    table = odf_table.Table(name="Plan")
+    table.addElement(odf_table.TableColumn(numbercolumnsrepeated=5))
+    header_rows = odf_table.TableHeaderRows()
+    header = odf_table.TableRow()
+    for text in HEADER:
+        cell = odf_table.TableCell()
+        fill(cell, [Paragraph((Run(text, True),))])
+        header.addElement(cell)
+    header_rows.addElement(header)
+    table.addElement(header_rows)
+    covered = 0
+    for row in table_rows(plan):
+        tr = odf_table.TableRow()
+        if row.label:
+            cell = odf_table.TableCell(numbercolumnsspanned=5)
+            fill(cell, [Paragraph((Run(row.label, True),))])
+            tr.addElement(cell)
+            for _ in range(4):
+                tr.addElement(odf_table.CoveredTableCell())
+        else:
+            for column, content in enumerate(row.cells):
+                if column < 2 and merged and not row.first and covered:
+                    tr.addElement(odf_table.CoveredTableCell())
+                    continue
+                spans = {"numberrowsspanned": row.span} if column < 2 and merged and row.first and row.span > 1 else {}
+                cell = odf_table.TableCell(**spans)
+                fill(cell, content)
+                tr.addElement(cell)
+            covered = row.span - 1 if row.first else max(0, covered - 1)
+        table.addElement(tr)
+    document.text.addElement(table)
+    document.save(str(path))
+    return path
