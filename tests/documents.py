@@ -262,3 +262,74 @@ def make_odt(plan: dict, path: Path, merged: bool = True) -> Path:
     document.text.addElement(table)
     document.save(str(path))
     return path
+
+
+# --- PDF --------------------------------------------------------------------------------------------------
+def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = "OFFICIAL",
+             encrypt: str | None = None) -> Path:
+    """A PDF as Word prints a plan: A4 landscape, the header row repeated on every page, page numbers in
+    the footer, a running header. `merged`: number and concern cells span the concern's rows, and the
+    table breaks between rows; else those cells are empty, and long rows are split over pages (the part
+    at the foot of a page left open, not ruled off)."""
+    font_size = 6.5 if merged else 8  # a concern's merged cells cannot break over pages: small type fits them
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph as Para, SimpleDocTemplate, Spacer, Table, TableStyle
+    from xml.sax.saxutils import escape
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=font_size, leading=font_size * 1.25,
+                          spaceAfter=font_size * 0.5)
+    item = ParagraphStyle("item", parent=body, leftIndent=10, bulletIndent=0)
+    title = ParagraphStyle("title", parent=body, fontSize=11, leading=14, spaceAfter=6)
+
+    def markup(runs) -> str:
+        out = []
+        for run in runs:
+            text = escape(run.text)
+            if run.italic:
+                text = f"<i>{text}</i>"
+            if run.bold:
+                text = f"<b>{text}</b>"
+            out.append(text)
+        return "".join(out)
+
+    def flowables(content):
+        return [Para(markup(p.runs), item, bulletText="\u2022") if p.item else Para(markup(p.runs), body)
+                for p in content]
+
+    story = [Para(markup([Run(text, bold)]), title) for text, bold in title_block(plan)] + [Spacer(1, 6)]
+    data = [[Para(f"<b>{escape(h)}</b>", body) for h in HEADER]]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBEFORE", (0, 0), (-1, -1), 0.5, colors.black),
+             ("LINEAFTER", (-1, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),
+             ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)]
+    for row in table_rows(plan):
+        r = len(data)
+        if row.label:
+            data.append([Para(f"<b>{escape(row.label)}</b>", body), "", "", "", ""])
+            style += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 0.5, colors.black)]
+            continue
+        data.append([flowables(content) for content in row.cells])
+        first_column = 2 if merged and not row.first else 0
+        style.append(("LINEABOVE", (first_column, r), (-1, r), 0.5, colors.black))
+        if merged and row.first and row.span > 1:
+            style += [("SPAN", (0, r), (0, r + row.span - 1)), ("SPAN", (1, r), (1, r + row.span - 1))]
+    style.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black))
+    widths = [1.6 * cm, 6.4 * cm, 11.2 * cm, 4 * cm, 3.4 * cm]
+    # reportlab splits a row over two pages only where no cell spans rows (so merged tables break between rows)
+    splits = {"splitByRow": 1, "splitInRow": 0} if merged else {"splitByRow": 0, "splitInRow": 1}
+    story.append(Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), **splits))
+
+    def furniture(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        if running_header:
+            canvas.drawCentredString(document.pagesize[0] / 2, document.pagesize[1] - 1 * cm, running_header)
+        canvas.drawCentredString(document.pagesize[0] / 2, 0.8 * cm, f"Page {document.page}")
+        canvas.restoreState()
+
+    SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+                      topMargin=1.6 * cm, bottomMargin=1.6 * cm, encrypt=encrypt,
+                      title=plan["source"]["title"]).build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return path

@@ -11,7 +11,7 @@ import io
 
 from ..header import is_table_header
 from ..records import failure
-from .shape import DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
+from .shape import BELOW, BELOW_WARNING, DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -43,7 +43,7 @@ def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
             if columns is None:
                 part = title_part(where, paragraph)
             else:
-                part = Part(DROPPED, where, paragraph.text, "text below the table (not part of the plan's table)")
+                part = Part(DROPPED, where, paragraph.text, BELOW, BELOW_WARNING)
             if part is not None and part.text:
                 parts.append(part)
             continue
@@ -62,7 +62,7 @@ def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
                 if columns is None:
                     part = title_part(where, paragraph)
                 else:
-                    part = Part(DROPPED, where, paragraph.text, "a table below the plan's table")
+                    part = Part(DROPPED, where, paragraph.text, "a table below the plan's table", BELOW_WARNING)
                 if part is not None and part.text:
                     parts.append(part)
     if columns is None:

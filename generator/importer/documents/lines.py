@@ -34,6 +34,8 @@ def document_lines(document: Document) -> DocumentLines:
             lines.append(line)
         elif part.role == DROPPED:
             dropped.append(Dropped(number, " ".join(part.text.split()), part.reason))
+            if part.warning:
+                warnings.append(ImportWarning(number, f"{part.warning}: '{_short(part.text)}'"))
         elif part.role == STRAY:
             warnings.append(ImportWarning(number, f"words the reader could not place in the table, the title "
                                                   f"block or the page's margins: '{_short(part.text)}' — not imported"))

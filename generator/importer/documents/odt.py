@@ -12,7 +12,7 @@ import zipfile
 
 from ..header import is_table_header
 from ..records import failure
-from .shape import DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
+from .shape import BELOW, BELOW_WARNING, DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -57,7 +57,7 @@ def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
             paragraph = _paragraph(block, styles, item=block.qname == (TEXT, "list-item"))
             where = f"paragraph {paragraphs}"
             part = (title_part(where, paragraph) if columns is None
-                    else Part(DROPPED, where, paragraph.text, "text below the table (not part of the plan's table)"))
+                    else Part(DROPPED, where, paragraph.text, BELOW, BELOW_WARNING))
             if part is not None and part.text:
                 parts.append(part)
             continue
@@ -74,7 +74,7 @@ def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
             for paragraph in (p for c in cells for p in c):
                 where = f"table {tables}, row {r}"
                 part = (title_part(where, paragraph) if columns is None
-                        else Part(DROPPED, where, paragraph.text, "a table below the plan's table"))
+                        else Part(DROPPED, where, paragraph.text, "a table below the plan's table", BELOW_WARNING))
                 if part is not None and part.text:
                     parts.append(part)
     if columns is None:

@@ -11,6 +11,8 @@ import html
 from dataclasses import dataclass
 
 TITLE, ROW, DROPPED, STRAY = "title", "row", "dropped", "stray"
+BELOW = "text below the table (not part of the plan's table)"
+BELOW_WARNING = "text below the table was not imported"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Part:
     where: str  # 'paragraph 3', 'table row 12', 'page 3, table row 12'
     text: str
     reason: str = ""
+    warning: str = ""  # a dropped part an editor should look at (text below the table)
 
 
 @dataclass(frozen=True)
