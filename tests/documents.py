@@ -139,9 +139,9 @@ def expected(plan: dict) -> dict:
 
 
 # --- Word -----------------------------------------------------------------------------------------------
-def make_docx(plan: dict, path: Path, merged: bool = True) -> Path:
+def make_docx(plan: dict, path: Path, merged: bool = True, with_table: bool = True, below_table: str = "") -> Path:
     """A .docx; `merged`: number and concern cells merged down over the concern's further actions
-    (w:vMerge), else left empty."""
+    (w:vMerge), else left empty; `with_table=False` leaves the table out; `below_table`: a paragraph after it."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
@@ -152,6 +152,9 @@ def make_docx(plan: dict, path: Path, merged: bool = True) -> Path:
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for text, bold in title_block(plan):
         document.add_paragraph().add_run(text).bold = bold
+    if not with_table:
+        document.save(path)
+        return path
     rows = table_rows(plan)
     table = document.add_table(rows=1 + len(rows), cols=5)
     table.style = "Table Grid"
@@ -168,6 +171,8 @@ def make_docx(plan: dict, path: Path, merged: bool = True) -> Path:
         if merged and row.first and row.span > 1:
             for column in (0, 1):
                 cells[column].merge(table.rows[index + row.span - 1].cells[column])
+    if below_table:
+        document.add_paragraph(below_table)
     document.save(path)
     return path
 
@@ -183,7 +188,7 @@ def _docx_fill(cell, content: list[Paragraph]) -> None:
 
 
 # --- OpenDocument ---------------------------------------------------------------------------------------
-def make_odt(plan: dict, path: Path, merged: bool = True) -> Path:
+def make_odt(plan: dict, path: Path, merged: bool = True, with_table: bool = True) -> Path:
     """An .odt; `merged`: number and concern cells span the concern's rows (number-rows-spanned, with
     covered cells below), else left empty. The header row is a repeated header (table-header-rows)."""
     from odf.opendocument import OpenDocumentText
@@ -229,6 +234,9 @@ def make_odt(plan: dict, path: Path, merged: bool = True) -> Path:
         p = odf_text.P()
         runs_into(p, [Run(text, bold)])
         document.text.addElement(p)
+    if not with_table:
+        document.save(str(path))
+        return path
     table = odf_table.Table(name="Plan")
     table.addElement(odf_table.TableColumn(numbercolumnsrepeated=5))
     header_rows = odf_table.TableHeaderRows()
@@ -266,11 +274,12 @@ def make_odt(plan: dict, path: Path, merged: bool = True) -> Path:
 
 # --- PDF --------------------------------------------------------------------------------------------------
 def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = "OFFICIAL",
-             encrypt: str | None = None) -> Path:
+             encrypt: str | None = None, beside_table: str = "", with_table: bool = True) -> Path:
     """A PDF as Word prints a plan: A4 landscape, the header row repeated on every page, page numbers in
     the footer, a running header. `merged`: number and concern cells span the concern's rows, and the
     table breaks between rows; else those cells are empty, and long rows are split over pages (the part
-    at the foot of a page left open, not ruled off)."""
+    at the foot of a page left open, not ruled off). `beside_table`: a note printed in the right margin
+    beside the table; `with_table=False` leaves the table out; `encrypt`: a password needed to open it."""
     font_size = 6.5 if merged else 8  # a concern's merged cells cannot break over pages: small type fits them
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -319,7 +328,8 @@ def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = 
     widths = [1.6 * cm, 6.4 * cm, 11.2 * cm, 4 * cm, 3.4 * cm]
     # reportlab splits a row over two pages only where no cell spans rows (so merged tables break between rows)
     splits = {"splitByRow": 1, "splitInRow": 0} if merged else {"splitByRow": 0, "splitInRow": 1}
-    story.append(Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), **splits))
+    if with_table:
+        story.append(Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), **splits))
 
     def furniture(canvas, document):
         canvas.saveState()
@@ -327,9 +337,25 @@ def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = 
         if running_header:
             canvas.drawCentredString(document.pagesize[0] / 2, document.pagesize[1] - 1 * cm, running_header)
         canvas.drawCentredString(document.pagesize[0] / 2, 0.8 * cm, f"Page {document.page}")
+        if beside_table:
+            canvas.drawString(document.pagesize[0] - 1.2 * cm, document.pagesize[1] / 3, beside_table)
         canvas.restoreState()
 
     SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
                       topMargin=1.6 * cm, bottomMargin=1.6 * cm, encrypt=encrypt,
                       title=plan["source"]["title"]).build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return path
+
+
+def make_scan_pdf(path: Path) -> Path:
+    """A PDF as a scanner makes it: each page an image, no text layer."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=landscape(A4))
+    canvas.drawImage(ImageReader(Image.new("L", (60, 40), 200)), 40, 40, 760, 500)
+    canvas.showPage()
+    canvas.save()
     return path
