@@ -55,12 +55,13 @@ class _Page:
     grid: Grid | None
     space: float
     images: int
+    height: float
 
 
 def _read_page(page) -> _Page:
     words, rotated = words_of(page)
     return _Page(page.page_number, tuple(words), tuple(w["text"] for w in rotated), grid_of(page),
-                 space_width(page), len(page.images))
+                 space_width(page), len(page.images), page.height)
 
 
 def _check_text_layer(pages: list[_Page], source_name: str) -> None:
@@ -103,79 +104,73 @@ class _Row:
 
 
 def _parts(pages: list[_Page], source_name: str) -> list[Part]:
-    parts: list[Part] = []
-    header_text: str | None = None
-    rows: list[_Row] = []
-    table_pages = [p for p in pages if p.grid is not None]
-    repeated = _repeated_lines(pages)
-    for page in pages:
-        lines = lines_of(list(page.words))
-        inside = [] if page.grid is None else [w for w in page.words if page.grid.contains(*w.middle)]
-        if page.grid is not None and header_text is None:
-            page_rows = _page_rows(page, inside)
-            header_at = next((i for i, r in enumerate(page_rows) if is_table_header(_row_text(r))), None)
-            if header_at is None:  # a ruled box that is not the table (a letterhead): part of the title block
-                parts += _title_parts(page, lines)
-                continue
-            above = [line for line in lines if line.bottom <= page.grid.top + 1]
-            parts += _title_parts(page, above)
-            for r in page_rows[:header_at]:
-                parts += [Part(TITLE, f"page {page.number}", paragraph_html(p)) for c in r.cells for p in _paragraphs(c)]
-            header_text = _row_text(page_rows[header_at])
-            rows.append(page_rows[header_at])
-            rows += page_rows[header_at + 1:]
-            parts += _outside(page, [line for line in lines if line not in above], repeated, above=False)
-            continue
-        if header_text is None:  # pages before the table: title block
-            parts += _title_parts(page, lines)
-            continue
-        if page.grid is None:
-            parts += _outside(page, lines, repeated, above=True, after_table=page.number > table_pages[-1].number)
-            continue
-        page_rows = _page_rows(page, inside)
-        if page_rows and _row_text(page_rows[0]) == header_text:
-            parts.append(Part(DROPPED, f"page {page.number}", _row_text(page_rows[0]).replace("\t", " "),
-                              "table header row, repeated at the top of the page"))
-            page_rows = page_rows[1:]
-        if page_rows and rows and _continues(rows[-1], page_rows[0]):
-            _join(rows[-1], page_rows.pop(0))
-        rows += page_rows
-        parts += _outside(page, lines, repeated, above=True)
-    if header_text is None:
+    """Pages before the table's header row are the title block; from there on, each page's rows follow
+    the rows before (its repeated header row dropped, a row cut by the page break joined back), and what
+    is outside the table is dropped furniture or stray words."""
+    start = _table_start(pages)
+    if start is None:
         raise failure(source_name, None, "no table found: no ruled table in the PDF has a header row naming "
                       "'Concerns', 'Response Action', 'Responsible Owner' and 'Target Date'",
                       "check that this is a published action plan with its table of concerns (a table "
                       "without ruling lines cannot be read: import the Word or OpenDocument file instead)")
-    return _in_order(parts, rows)
+    first, header_at = start
+    repeated = _repeated_lines(pages)
+    title: list[Part] = []
+    for page in pages[:first]:
+        title += _title_parts(page, lines_of(list(page.words)))
+    page = pages[first]
+    lines = lines_of(list(page.words))
+    above = [line for line in lines if line.bottom <= page.grid.top + 1]
+    page_rows = _page_rows(page)
+    title += _title_parts(page, above)
+    title += [Part(TITLE, f"page {page.number}", paragraph_html(p))  # a ruled box above the header row
+              for r in page_rows[:header_at] for c in r.cells for p in _paragraphs(c)]
+    rows = page_rows[header_at:]
+    dropped = [(page.number, part) for part in _outside(page, [line for line in lines if line not in above], repeated)]
+    for page in pages[first + 1:]:
+        page_rows = _page_rows(page) if page.grid is not None else []
+        if page_rows and is_table_header(_row_text(page_rows[0])):
+            dropped.append((page.number, Part(DROPPED, f"page {page.number}", _row_text(page_rows[0]).replace("\t", " "),
+                                              "table header row, repeated at the top of the page")))
+            page_rows = page_rows[1:]
+        if page_rows and _continues(rows[-1], page_rows[0]):
+            _join(rows[-1], page_rows.pop(0))
+        rows += page_rows
+        dropped += [(page.number, part) for part in _outside(page, lines_of(list(page.words)), repeated)]
+    return title + _in_order(rows, dropped)
 
 
-def _in_order(parts: list[Part], rows: list[_Row]) -> list[Part]:
-    """Title block first, then the table's rows, each followed by what was dropped on its pages."""
-    title = [p for p in parts if p.role == TITLE]
-    others = [p for p in parts if p.role != TITLE]
+def _table_start(pages: list[_Page]) -> tuple[int, int] | None:
+    """(index of the page, index of the row) of the table's header row: the first ruled row naming the
+    table's columns."""
+    for index, page in enumerate(pages):
+        if page.grid is not None:
+            for row_index, row in enumerate(_page_rows(page)):
+                if is_table_header(_row_text(row)):
+                    return index, row_index
+    return None
+
+
+def _in_order(rows: list[_Row], dropped: list[tuple[int, Part]]) -> list[Part]:
+    """The table's rows in order, the text dropped from each page after the last row ending on it."""
     table = []
     for number, row in enumerate(rows, 1):
         pages = row.pages
         where = (f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}\u2013{pages[-1]}") + f", table row {number}"
-        table.append((pages[-1], row_part(where, _cells_html(row))))
-    ordered = title[:]
-    for part in others:  # dropped text of a page goes after the last row that ends on that page
-        part_page = _page_of(part.where)
-        while table and table[0][0] <= part_page:
+        table.append((pages[-1], row_part(where, [cell_html(_paragraphs(c)) for c in row.cells])))
+    ordered = []
+    for page_number, part in dropped:
+        while table and table[0][0] <= page_number:
             ordered.append(table.pop(0)[1])
         ordered.append(part)
-    ordered += [p for _, p in table]
-    return ordered
-
-
-def _page_of(where: str) -> int:
-    return int(re.search(r"\d+", where).group(0))
+    return ordered + [part for _, part in table]
 
 
 # --- one page ---------------------------------------------------------------------------------------------
-def _page_rows(page: _Page, words: list[Word]) -> list[_Row]:
+def _page_rows(page: _Page) -> list[_Row]:
+    """The rows of the table on a page, each cell's lines with how they wrap."""
     grid = page.grid
-    rows = grid_rows(grid, words)
+    rows = grid_rows(grid, [w for w in page.words if grid.contains(*w.middle)])
     cell_lines = [[lines_of(c) if c else [] for c in r.cells] for r in rows]
     pitch = line_pitch([lines for r in cell_lines for lines in r])
     flows = _flows(grid, rows, page.space)
@@ -232,10 +227,6 @@ def _join(above: _Row, below: _Row) -> None:
 
 
 # --- text of cells and lines ------------------------------------------------------------------------------
-def _cells_html(row: _Row) -> list[str]:
-    return [cell_html(_paragraphs(c)) for c in row.cells]
-
-
 def _paragraphs(cell: _Cell) -> list[Paragraph]:
     """A cell's lines -> paragraphs; across a page break a paragraph goes on when the last line on the page
     is full (the text wrapped there)."""
@@ -286,9 +277,9 @@ def _repeated_lines(pages: list[_Page]) -> set[str]:
     return {text for text, numbers in seen.items() if len(numbers) > 1}
 
 
-def _outside(page: _Page, lines: list[TextLine], repeated: set[str], above: bool, after_table: bool = False) -> list[Part]:
-    """What a page has outside the table: page numbers, running headers and footers, rotated text,
-    text below the table; words beside the table are strays."""
+def _outside(page: _Page, lines: list[TextLine], repeated: set[str]) -> list[Part]:
+    """What a page has outside the table: page numbers, running headers and footers, rotated text, text
+    below the table (reported with a warning); words beside the table are strays."""
     parts = []
     grid = page.grid
     where = f"page {page.number}"
@@ -297,15 +288,15 @@ def _outside(page: _Page, lines: list[TextLine], repeated: set[str], above: bool
             beside = [w for w in line.words if not grid.contains(*w.middle)]
             if beside:
                 parts.append(Part(STRAY, where, " ".join(w.text for w in beside)))
-            continue
-        if grid is not None and grid.top <= line.top <= grid.bottom:
+        elif grid is not None and grid.top <= line.top <= grid.bottom:
             parts.append(Part(STRAY, where, line.text))
         elif _PAGE_NUMBER_RE.match(line.text):
             parts.append(Part(DROPPED, where, line.text, "page number"))
         elif re.sub(r"\d+", "#", line.text) in repeated:
-            top = grid is not None and line.bottom <= grid.top or grid is None and above
-            parts.append(Part(DROPPED, where, line.text, f"running {'header' if top else 'footer'} (on every page)"))
-        elif grid is not None and line.bottom <= grid.top and above:
+            above = grid.top if grid is not None else page.height / 2
+            parts.append(Part(DROPPED, where, line.text,
+                              f"running {'header' if line.bottom <= above else 'footer'} (on every page)"))
+        elif grid is not None and line.bottom <= grid.top:
             parts.append(Part(DROPPED, where, line.text, "text above the table on a later page (a running header)"))
         else:
             parts.append(Part(DROPPED, where, line.text, BELOW, BELOW_WARNING))
