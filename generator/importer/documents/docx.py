@@ -106,7 +106,8 @@ def _row(tr, styles: "_Styles") -> list[list[Paragraph]]:
     for tc in _children(tr, "tc"):
         tc_pr = tc.find(W + "tcPr")
         span = _grid(tc_pr, "gridSpan") or 1
-        paragraphs = [_paragraph(p, styles) for p in tc.iter(W + "p") if not _in_fallback(p, tc)]
+        paragraphs = [_paragraph(p, styles) for p in tc.iter(W + "p")
+                      if not _in_fallback(p, tc) and not _in_paragraph(p, tc)]
         cells.append(paragraphs)  # a continued vertical merge has no text of its own: empty, as in an export
         cells.extend([] for _ in range(span - 1))
     cells.extend([] for _ in range(_grid(properties, "gridAfter")))
@@ -126,7 +127,7 @@ def _paragraph(p, styles: "_Styles") -> Paragraph:
     item = _numbered(own) if own is not None else styles.numbered(style)
     runs: list[Run] = []
     for r in p.iter(W + "r"):
-        if _in_fallback(r, p) or _deleted(r, p) or _owner_paragraph(r) is not p:
+        if _in_fallback(r, p) or _deleted(r, p):
             continue
         bold, italic = styles.emphasis(style, r.find(W + "rPr"))
         for child in r:
@@ -175,9 +176,14 @@ def _deleted(element, stop) -> bool:
     return False
 
 
-def _owner_paragraph(r):
-    """The paragraph a run belongs to (a text box inside a run has paragraphs of its own)."""
-    return next(a for a in r.iterancestors(W + "p"))
+def _in_paragraph(p, stop) -> bool:
+    """A paragraph of a text box inside another paragraph: read as part of that paragraph."""
+    for ancestor in p.iterancestors():
+        if ancestor is stop:
+            return False
+        if ancestor.tag == W + "p":
+            return True
+    return False
 
 
 class _Styles:
