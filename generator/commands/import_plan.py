@@ -1,9 +1,10 @@
-"""`actionplans import FILE`: turn a plan exported as text into content/plans/<slug>/<YYYY-MM>.yaml.
+"""`actionplans import FILE`: turn a published plan (.docx, .odt, .pdf, or a text export) into
+content/plans/<slug>/<YYYY-MM>.yaml.
 
-Prints every guess as FILE:LINE: warning: ..., and the coverage report that accounts for every word
-of the source. Refuses to overwrite a plan file (editors' reviewed work) unless --force is given.
-The written file is read back through the same checks as `actionplans check`: an import that check
-would refuse exits non-zero, with check's reasons.
+Prints every guess as FILE:LINE: warning: ... (FILE: PLACE: for a document, e.g. 'page 3, table row 12'),
+and the coverage report that accounts for every word of the source. Refuses to overwrite a plan file
+(editors' reviewed work) unless --force is given. The written file is read back through the same checks
+as `actionplans check`: an import that check would refuse exits non-zero, with check's reasons.
 """
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ def run(source: str, output_dir: str = "content", force: bool = False, out: Text
               f"pass --force to overwrite it", file=err)
         return 1
     for warning in result.warnings:
-        print(f"{source}:{warning.line}: warning: {warning.message}", file=err)
+        place = result.places.get(warning.line)
+        where = f"{source}: {place}" if place else f"{source}:{warning.line}"
+        print(f"{where}: warning: {warning.message}", file=err)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(result.yaml_text, encoding="utf-8")
     plan = result.plan

@@ -102,8 +102,10 @@ class _LeadIn:
     line: int
 
 
-def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
-    """Turn the table (from its header row at `table_index`) into concerns."""
+def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False) -> Table:
+    """Turn the table (from its header row at `table_index`) into concerns. `whole_rows`: each line is a
+    whole row of a document's table (read from a .docx, .odt or PDF), not a line of a text export that a
+    page break may have cut, so a row with an owner or target of its own is never part of the row above."""
     header = lines[table_index]
     raws: list[RawRow] = []
     empty_lines = 0
@@ -114,7 +116,7 @@ def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
             empty_lines += 1
     refusals = _shape_refusals(header, raws)
     known_owners = {owner for raw in raws if len(raw.fields) == 5 for owner in cells.owner_values(raw.fields[3])}
-    builder = _Builder(known_owners, _printed_numbers(raws))
+    builder = _Builder(known_owners, _printed_numbers(raws), whole_rows)
     builder.drop(header.number, cells.plain(header.text.replace("\t", " ")), "table header row")
     for raw in raws:
         builder.add(raw)
@@ -170,9 +172,10 @@ def _printed_numbers(raws: list[RawRow]) -> tuple[tuple[int, int], ...]:
 class _Builder:
     """The state of one import while rows are read in order (one instance per import)."""
 
-    def __init__(self, known_owners: set[str], printed: tuple[tuple[int, int], ...]):
+    def __init__(self, known_owners: set[str], printed: tuple[tuple[int, int], ...], whole_rows: bool = False):
         self.known_owners = known_owners
         self.printed = printed  # (line, number) of each concern number the table prints
+        self.whole_rows = whole_rows  # each row is a whole row of a document's table
         self.concerns: list[_ConcernDraft] = []
         self.dropped: list[Dropped] = []
         self.warnings: list[ImportWarning] = []
@@ -358,7 +361,8 @@ class _Builder:
             self.warn(row.line, f"'{items[0].plain}' repeats the end of the action above: dropped")
             return
 
-        if items and last is not None and self.continues(last, items, targets):
+        own_values = self.whole_rows and bool(owners or targets)  # a document's row with values is an action
+        if items and last is not None and not own_values and self.continues(last, items, targets):
             if len(items) == 1 and (owners or targets):
                 self.continuation_with_values(last, items[0], owners, targets, row.line)
                 return
@@ -406,7 +410,7 @@ class _Builder:
         if len(groups) == 1:
             owners, targets = self.collapse_repeats(row.line, owners, targets)
 
-        if last is not None and len(groups) >= 2 and len(targets) == len(groups) - 1 \
+        if last is not None and not own_values and len(groups) >= 2 and len(targets) == len(groups) - 1 \
                 and len(owners) in (0, 1, len(groups) - 1):
             lead_blocks, block = groups.pop(0)
             last.blocks.extend(lead_blocks + [block])
