@@ -3,12 +3,15 @@ GOV.UK: the title block, the boilerplate introduction, then the five-column tabl
 'Priority concerns' / 'Key concerns' rows spanning the table, one row per concern and one row for each
 further action, whose number and concern cells are empty or merged with the concern's row.
 
-The tests import these documents back and compare the result with the plan they were made from.
+The tests import these documents back and compare the result with the plan they were made from. A maker
+also takes a `Layout` made from a text export (`export_layout`: the same title block and rows, so a document
+and a text export of one plan can be compared), or a list of plans printed one after another in one file.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -122,6 +125,75 @@ def table_rows(plan: dict) -> list[TableRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a maker prints for one plan: the title block, the table's header row and its rows."""
+    title: list[tuple[str, bool]]
+    rows: list[TableRow]
+    header: tuple[str, ...] = field(default=HEADER)
+
+
+def layouts(plan) -> list[Layout]:
+    """The plans a maker prints one after another: a plan, a Layout, or a list of them."""
+    return [p if isinstance(p, Layout) else Layout(title_block(p), table_rows(p))
+            for p in (plan if isinstance(plan, list) else [plan])]
+
+
+def export_layout(text: str) -> Layout:
+    """A text export (tests/importer-cases/) as a document would show it: each line above the table's header
+    row a title-block paragraph, each row of the table a row of the document's table, every row ruled off
+    (no merged cells); a cell's <p>, <li> and <br> start paragraphs, <b>/<strong> and <i>/<em> style them."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.count("\t") >= 2)
+    title = [(line, False) for line in lines[:start] if line.strip()]
+    header = tuple(lines[start].split("\t"))
+    rows = []
+    for line in lines[start + 1:]:
+        if line.strip():
+            fields = line.split("\t")
+            assert len(fields) == len(header), f"a row of {len(fields)} cells: no document row has that shape: {line!r}"
+            rows.append(TableRow(tuple(_cell_paragraphs(f) for f in fields), first=True))
+    return Layout(title, rows, header)
+
+
+class _CellParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[Paragraph] = []
+        self.runs: list[Run] = []
+        self.bold = self.italic = self.item = False
+
+    def end_paragraph(self):
+        if "".join(r.text for r in self.runs).strip():
+            self.paragraphs.append(Paragraph(tuple(self.runs), self.item))
+        self.runs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("p", "li", "br"):
+            self.end_paragraph()
+            self.item = tag == "li" or (tag == "br" and self.item)
+        self.bold = self.bold or tag in ("b", "strong")
+        self.italic = self.italic or tag in ("i", "em")
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "li"):
+            self.end_paragraph()
+            self.item = False
+        self.bold = self.bold and tag not in ("b", "strong")
+        self.italic = self.italic and tag not in ("i", "em")
+
+    def handle_data(self, data):
+        self.runs.append(Run(data, self.bold, self.italic))
+
+
+def _cell_paragraphs(cell: str) -> list[Paragraph]:
+    parser = _CellParser()
+    parser.feed(cell)
+    parser.close()
+    parser.end_paragraph()
+    return parser.paragraphs
+
+
 def expected(plan: dict) -> dict:
     """What importing a document made from `plan` must give: the plan without what a published document
     does not hold (themes, editors' corrections, updates)."""
@@ -139,9 +211,10 @@ def expected(plan: dict) -> dict:
 
 
 # --- Word -----------------------------------------------------------------------------------------------
-def make_docx(plan: dict, path: Path, merged: bool = True, with_table: bool = True, below_table: str = "") -> Path:
-    """A .docx; `merged`: number and concern cells merged down over the concern's further actions
-    (w:vMerge), else left empty; `with_table=False` leaves the table out; `below_table`: a paragraph after it."""
+def make_docx(plan, path: Path, merged: bool = True, with_table: bool = True, below_table: str = "") -> Path:
+    """A .docx of a plan or Layout (or several, one after another); `merged`: number and concern cells
+    merged down over the concern's further actions (w:vMerge), else left empty; `with_table=False` leaves
+    the table out; `below_table`: a paragraph after it."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
@@ -150,20 +223,27 @@ def make_docx(plan: dict, path: Path, merged: bool = True, with_table: bool = Tr
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for text, bold in title_block(plan):
-        document.add_paragraph().add_run(text).bold = bold
-    if not with_table:
-        document.save(path)
-        return path
-    rows = table_rows(plan)
-    table = document.add_table(rows=1 + len(rows), cols=5)
+    for layout in layouts(plan):
+        for text, bold in layout.title:
+            document.add_paragraph().add_run(text).bold = bold
+        if with_table:
+            _docx_table(document, layout, merged)
+    if below_table:
+        document.add_paragraph(below_table)
+    document.save(path)
+    return path
+
+
+def _docx_table(document, layout: Layout, merged: bool) -> None:
+    columns = len(layout.header)
+    table = document.add_table(rows=1 + len(layout.rows), cols=columns)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, HEADER):
+    for cell, text in zip(table.rows[0].cells, layout.header):
         cell.paragraphs[0].add_run(text).bold = True
-    for index, row in enumerate(rows, 1):
+    for index, row in enumerate(layout.rows, 1):
         cells = table.rows[index].cells
         if row.label:
-            merged_cell = cells[0].merge(cells[4])
+            merged_cell = cells[0].merge(cells[columns - 1])
             merged_cell.paragraphs[0].add_run(row.label).bold = True
             continue
         for cell, content in zip(cells, row.cells):
@@ -171,10 +251,6 @@ def make_docx(plan: dict, path: Path, merged: bool = True, with_table: bool = Tr
         if merged and row.first and row.span > 1:
             for column in (0, 1):
                 cells[column].merge(table.rows[index + row.span - 1].cells[column])
-    if below_table:
-        document.add_paragraph(below_table)
-    document.save(path)
-    return path
 
 
 def _docx_fill(cell, content: list[Paragraph]) -> None:
@@ -188,18 +264,19 @@ def _docx_fill(cell, content: list[Paragraph]) -> None:
 
 
 # --- OpenDocument ---------------------------------------------------------------------------------------
-def make_odt(plan: dict, path: Path, merged: bool = True, with_table: bool = True) -> Path:
-    """An .odt; `merged`: number and concern cells span the concern's rows (number-rows-spanned, with
-    covered cells below), else left empty. The header row is a repeated header (table-header-rows)."""
+def make_odt(plan, path: Path, merged: bool = True, with_table: bool = True) -> Path:
+    """An .odt of a plan or Layout (or several, one after another); `merged`: number and concern cells span
+    the concern's rows (number-rows-spanned, with covered cells below), else left empty. The header row is
+    a repeated header (table-header-rows)."""
     from odf.opendocument import OpenDocumentText
     from odf.style import PageLayout, PageLayoutProperties, MasterPage, Style, TextProperties
     from odf import table as odf_table, text as odf_text
 
     document = OpenDocumentText()
-    layout = PageLayout(name="Landscape")
-    layout.addElement(PageLayoutProperties(pagewidth="29.7cm", pageheight="21cm", printorientation="landscape"))
-    document.automaticstyles.addElement(layout)
-    document.masterstyles.addElement(MasterPage(name="Standard", pagelayoutname=layout))
+    page = PageLayout(name="Landscape")
+    page.addElement(PageLayoutProperties(pagewidth="29.7cm", pageheight="21cm", printorientation="landscape"))
+    document.automaticstyles.addElement(page)
+    document.masterstyles.addElement(MasterPage(name="Standard", pagelayoutname=page))
     styles = {}
     for name, properties in (("Bold", {"fontweight": "bold"}), ("Italic", {"fontstyle": "italic"}),
                              ("BoldItalic", {"fontweight": "bold", "fontstyle": "italic"})):
@@ -230,62 +307,64 @@ def make_odt(plan: dict, path: Path, merged: bool = True, with_table: bool = Tru
                 items = None
                 cell.addElement(p)
 
-    for text, bold in title_block(plan):
-        p = odf_text.P()
-        runs_into(p, [Run(text, bold)])
-        document.text.addElement(p)
-    if not with_table:
-        document.save(str(path))
-        return path
-    table = odf_table.Table(name="Plan")
-    table.addElement(odf_table.TableColumn(numbercolumnsrepeated=5))
-    header_rows = odf_table.TableHeaderRows()
-    header = odf_table.TableRow()
-    for text in HEADER:
-        cell = odf_table.TableCell()
-        fill(cell, [Paragraph((Run(text, True),))])
-        header.addElement(cell)
-    header_rows.addElement(header)
-    table.addElement(header_rows)
-    covered = 0
-    for row in table_rows(plan):
-        tr = odf_table.TableRow()
-        if row.label:
-            cell = odf_table.TableCell(numbercolumnsspanned=5)
-            fill(cell, [Paragraph((Run(row.label, True),))])
-            tr.addElement(cell)
-            for _ in range(4):
-                tr.addElement(odf_table.CoveredTableCell())
-        else:
-            for column, content in enumerate(row.cells):
-                if column < 2 and merged and not row.first and covered:
-                    tr.addElement(odf_table.CoveredTableCell())
-                    continue
-                spans = {"numberrowsspanned": row.span} if column < 2 and merged and row.first and row.span > 1 else {}
-                cell = odf_table.TableCell(**spans)
-                fill(cell, content)
+    for number, layout in enumerate(layouts(plan), 1):
+        for text, bold in layout.title:
+            p = odf_text.P()
+            runs_into(p, [Run(text, bold)])
+            document.text.addElement(p)
+        if not with_table:
+            continue
+        columns = len(layout.header)
+        table = odf_table.Table(name=f"Plan{number}")
+        table.addElement(odf_table.TableColumn(numbercolumnsrepeated=columns))
+        header_rows = odf_table.TableHeaderRows()
+        header = odf_table.TableRow()
+        for text in layout.header:
+            cell = odf_table.TableCell()
+            fill(cell, [Paragraph((Run(text, True),))])
+            header.addElement(cell)
+        header_rows.addElement(header)
+        table.addElement(header_rows)
+        covered = 0
+        for row in layout.rows:
+            tr = odf_table.TableRow()
+            if row.label:
+                cell = odf_table.TableCell(numbercolumnsspanned=columns)
+                fill(cell, [Paragraph((Run(row.label, True),))])
                 tr.addElement(cell)
-            covered = row.span - 1 if row.first else max(0, covered - 1)
-        table.addElement(tr)
-    document.text.addElement(table)
+                for _ in range(columns - 1):
+                    tr.addElement(odf_table.CoveredTableCell())
+            else:
+                for column, content in enumerate(row.cells):
+                    if column < 2 and merged and not row.first and covered:
+                        tr.addElement(odf_table.CoveredTableCell())
+                        continue
+                    spans = {"numberrowsspanned": row.span} if column < 2 and merged and row.first and row.span > 1 else {}
+                    cell = odf_table.TableCell(**spans)
+                    fill(cell, content)
+                    tr.addElement(cell)
+                covered = row.span - 1 if row.first else max(0, covered - 1)
+            table.addElement(tr)
+        document.text.addElement(table)
     document.save(str(path))
     return path
 
 
 # --- PDF --------------------------------------------------------------------------------------------------
-def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = "OFFICIAL",
+def make_pdf(plan, path: Path, merged: bool = True, running_header: str = "OFFICIAL",
              encrypt: str | None = None, beside_table: str = "", with_table: bool = True) -> Path:
-    """A PDF as Word prints a plan: A4 landscape, the header row repeated on every page, page numbers in
-    the footer, a running header. `merged`: number and concern cells span the concern's rows, and the
-    table breaks between rows; else those cells are empty, and long rows are split over pages (the part
-    at the foot of a page left open, not ruled off). `beside_table`: a note printed in the right margin
-    beside the table; `with_table=False` leaves the table out; `encrypt`: a password needed to open it."""
+    """A PDF as Word prints a plan or Layout (several: each from a new page): A4 landscape, the header row
+    repeated on every page, page numbers in the footer, a running header. `merged`: number and concern
+    cells span the concern's rows, and the table breaks between rows; else those cells are empty, and long
+    rows are split over pages (the part at the foot of a page left open, not ruled off). `beside_table`: a
+    note printed in the right margin beside the table; `with_table=False` leaves the table out; `encrypt`:
+    a password needed to open it."""
     font_size = 6.5 if merged else 8  # a concern's merged cells cannot break over pages: small type fits them
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph as Para, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph as Para, SimpleDocTemplate, Spacer, Table, TableStyle
     from xml.sax.saxutils import escape
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=font_size, leading=font_size * 1.25,
@@ -308,28 +387,35 @@ def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = 
         return [Para(markup(p.runs), item, bulletText="\u2022") if p.item else Para(markup(p.runs), body)
                 for p in content]
 
-    story = [Para(markup([Run(text, bold)]), title) for text, bold in title_block(plan)] + [Spacer(1, 6)]
-    data = [[Para(f"<b>{escape(h)}</b>", body) for h in HEADER]]
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBEFORE", (0, 0), (-1, -1), 0.5, colors.black),
-             ("LINEAFTER", (-1, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),
-             ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)]
-    for row in table_rows(plan):
-        r = len(data)
-        if row.label:
-            data.append([Para(f"<b>{escape(row.label)}</b>", body), "", "", "", ""])
-            style += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 0.5, colors.black)]
-            continue
-        data.append([flowables(content) for content in row.cells])
-        first_column = 2 if merged and not row.first else 0
-        style.append(("LINEABOVE", (first_column, r), (-1, r), 0.5, colors.black))
-        if merged and row.first and row.span > 1:
-            style += [("SPAN", (0, r), (0, r + row.span - 1)), ("SPAN", (1, r), (1, r + row.span - 1))]
-    style.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black))
-    widths = [1.6 * cm, 6.4 * cm, 11.2 * cm, 4 * cm, 3.4 * cm]
-    # reportlab splits a row over two pages only where no cell spans rows (so merged tables break between rows)
-    splits = {"splitByRow": 1, "splitInRow": 0} if merged else {"splitByRow": 0, "splitInRow": 1}
-    if with_table:
-        story.append(Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), **splits))
+    def table(layout: Layout):
+        columns = len(layout.header)
+        data = [[Para(f"<b>{escape(h)}</b>", body) for h in layout.header]]
+        style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBEFORE", (0, 0), (-1, -1), 0.5, colors.black),
+                 ("LINEAFTER", (-1, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),
+                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)]
+        for row in layout.rows:
+            r = len(data)
+            if row.label:
+                data.append([Para(f"<b>{escape(row.label)}</b>", body)] + [""] * (columns - 1))
+                style += [("SPAN", (0, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 0.5, colors.black)]
+                continue
+            data.append([flowables(content) for content in row.cells])
+            first_column = 2 if merged and not row.first else 0
+            style.append(("LINEABOVE", (first_column, r), (-1, r), 0.5, colors.black))
+            if merged and row.first and row.span > 1:
+                style += [("SPAN", (0, r), (0, r + row.span - 1)), ("SPAN", (1, r), (1, r + row.span - 1))]
+        style.append(("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black))
+        widths = [1.6 * cm, 6.4 * cm, 11.2 * cm, 4 * cm, 3.4 * cm] if columns == 5 else [26.6 * cm / columns] * columns
+        # reportlab splits a row over two pages only where no cell spans rows (so merged tables break between rows)
+        splits = {"splitByRow": 1, "splitInRow": 0} if merged else {"splitByRow": 0, "splitInRow": 1}
+        return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style), **splits)
+
+    story = []
+    for number, layout in enumerate(layouts(plan)):
+        story += ([PageBreak()] if number else []) + [Para(markup([Run(text, bold)]), title)
+                                                      for text, bold in layout.title] + [Spacer(1, 6)]
+        if with_table:
+            story.append(table(layout))
 
     def furniture(canvas, document):
         canvas.saveState()
@@ -343,7 +429,7 @@ def make_pdf(plan: dict, path: Path, merged: bool = True, running_header: str = 
 
     SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
                       topMargin=1.6 * cm, bottomMargin=1.6 * cm, encrypt=encrypt,
-                      title=plan["source"]["title"]).build(story, onFirstPage=furniture, onLaterPages=furniture)
+                      title=layouts(plan)[0].title[0][0]).build(story, onFirstPage=furniture, onLaterPages=furniture)
     return path
 
 

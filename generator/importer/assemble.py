@@ -26,6 +26,7 @@ rule can make right (a column lost in the export, a plan printed twice) is refus
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
@@ -102,10 +103,13 @@ class _LeadIn:
     line: int
 
 
-def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False) -> Table:
-    """Turn the table (from its header row at `table_index`) into concerns. `whole_rows`: each line is a
-    whole row of a document's table (read from a .docx, .odt or PDF), not a line of a text export that a
-    page break may have cut, so a row with an owner or target of its own is never part of the row above."""
+def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False,
+             places: dict[int, str] | None = None, left_out: tuple[Dropped, ...] = ()) -> Table:
+    """Turn the table (from its header row at `table_index`) into concerns. For a document (a .docx, .odt
+    or PDF): `whole_rows`, each line is a whole row of its table, not a line of a text export that a page
+    break may have cut, so a row with an owner or target of its own is never part of the row above;
+    `places` names its lines in messages ('page 3, table row 12'); `left_out` is the text its reader kept
+    out of the rows (page furniture, text below the table), which the refusals read too."""
     header = lines[table_index]
     raws: list[RawRow] = []
     empty_lines = 0
@@ -114,9 +118,9 @@ def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False
             raws.append(RawRow(line.number, split_fields(line.text)))
         else:
             empty_lines += 1
-    refusals = _shape_refusals(header, raws)
+    refusals = _shape_refusals(header, raws, whole_rows, left_out)
     known_owners = {owner for raw in raws if len(raw.fields) == 5 for owner in cells.owner_values(raw.fields[3])}
-    builder = _Builder(known_owners, _printed_numbers(raws), whole_rows)
+    builder = _Builder(known_owners, _printed_numbers(raws), whole_rows, places or {})
     builder.drop(header.number, cells.plain(header.text.replace("\t", " ")), "table header row")
     for raw in raws:
         builder.add(raw)
@@ -130,10 +134,12 @@ def _content_rows(raws: list[RawRow]) -> list[RawRow]:
             and not (len(filled := [f for f in raw.fields if f]) == 1 and section_label(filled[0]))]
 
 
-def _shape_refusals(header: Line, raws: list[RawRow]) -> tuple[Refusal, ...]:
-    """A table no repair can read right: a column lost in the export (every row has fewer than five
-    cells), or the header lines of a second plan inside the table (a file holding two plans, or one
-    plan twice)."""
+def _shape_refusals(header: Line, raws: list[RawRow], whole_rows: bool = False,
+                    left_out: tuple[Dropped, ...] = ()) -> tuple[Refusal, ...]:
+    """A table no repair can read right: a column lost (every row has fewer than five cells), or the
+    header lines of a second plan after the table has started (a file holding two plans, or one plan
+    twice): in a row of its own, or, in a document, in the text its reader kept out of the rows (a
+    second plan's title block below the first plan's table)."""
     refusals = []
     rows = _content_rows(raws)
     widest = max((len(raw.fields) for raw in rows), default=len(COLUMNS))
@@ -142,14 +148,22 @@ def _shape_refusals(header: Line, raws: list[RawRow]) -> tuple[Refusal, ...]:
         named = f"({', '.join(repr(n) for n in names)})"
         what = (f"the table's header names {len(names)} columns {named} but no row of the table has more than "
                 f"{widest} cells" if len(names) > widest else f"the table has {widest} columns {named}, not five")
-        refusals.append(Refusal(
-            header.number, f"{what}: a column was lost in the export",
-            "export the table again with its five columns (number, concern, action, owner, target) and import that"))
-    second = next((raw for raw in rows if len([f for f in raw.fields if f]) == 1
-                   and header_date_line(next(f for f in raw.fields if f))), None)
+        if whole_rows:  # a document's table as it is, not an export of it
+            refusals.append(Refusal(
+                header.number, f"{what}: a column is missing from the document's table",
+                "import the plan as published, whose table has five columns (number, concern, action, owner, "
+                "target)"))
+        else:
+            refusals.append(Refusal(
+                header.number, f"{what}: a column was lost in the export",
+                "export the table again with its five columns (number, concern, action, owner, target) and import that"))
+    lone = [(raw.line, next(f for f in raw.fields if f), "starts inside the table")
+            for raw in rows if len([f for f in raw.fields if f]) == 1]
+    after = [(d.line, d.text, "follows the table") for d in left_out if d.line > header.number]
+    second = min(((line, text, how) for line, text, how in lone + after if header_date_line(text)), default=None)
     if second is not None:
         refusals.append(Refusal(
-            second.line, "a second plan header starts inside the table (the file holds two plans, or one plan twice)",
+            second[0], f"a second plan header {second[2]} (the file holds two plans, or one plan twice)",
             "import each plan from a file of its own, holding the plan once"))
     return tuple(refusals)
 
@@ -172,10 +186,12 @@ def _printed_numbers(raws: list[RawRow]) -> tuple[tuple[int, int], ...]:
 class _Builder:
     """The state of one import while rows are read in order (one instance per import)."""
 
-    def __init__(self, known_owners: set[str], printed: tuple[tuple[int, int], ...], whole_rows: bool = False):
+    def __init__(self, known_owners: set[str], printed: tuple[tuple[int, int], ...], whole_rows: bool = False,
+                 places: dict[int, str] | None = None):
         self.known_owners = known_owners
         self.printed = printed  # (line, number) of each concern number the table prints
         self.whole_rows = whole_rows  # each row is a whole row of a document's table
+        self.places = places or {}  # a document's line -> its place, for messages that name another row
         self.concerns: list[_ConcernDraft] = []
         self.dropped: list[Dropped] = []
         self.warnings: list[ImportWarning] = []
@@ -190,6 +206,10 @@ class _Builder:
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ImportWarning(line, message))
+
+    def on(self, line: int) -> str:
+        """Another row named in a message: 'on line 12', or 'in page 3, table row 12' in a document."""
+        return f"in {self.places[line]}" if line in self.places else f"on line {line}"
 
     @property
     def concern(self) -> _ConcernDraft | None:
@@ -312,8 +332,8 @@ class _Builder:
             evidence = False
         if evidence and (line := self.printed_line(candidate)) is not None:
             what = f"concern {current.number}" if current else "the first concern"
-            self.warn(row.line, f"this row could start a new concern, but number {candidate} is printed on line "
-                                f"{line}: kept as part of {what}")
+            self.warn(row.line, f"this row could start a new concern, but number {candidate} is printed "
+                                f"{self.on(line)}: kept as part of {what}")
             return False
         return evidence
 
@@ -598,18 +618,18 @@ class _Builder:
                                          "concerns, then key concerns): no 'Key concerns' label was found — check "
                                          "each concern's kind against the published plan")
         return Table(concerns, tuple(self.dropped), tuple(self.warnings), tuple(self.copied), empty_lines,
-                     _repeated_concerns(concerns))
+                     _repeated_concerns(concerns, self.on))
 
 
-def _repeated_concerns(concerns: tuple[Concern, ...]) -> tuple[Refusal, ...]:
+def _repeated_concerns(concerns: tuple[Concern, ...], on: Callable[[int], str]) -> tuple[Refusal, ...]:
     """A concern printed again, number and text, word for word: the file holds the plan twice (one
     refusal says so; the concerns repeated after it add nothing)."""
     first: dict[tuple[int, str], Concern] = {}
     for concern in concerns:
         earlier = first.setdefault((concern.number, concern.text), concern)
         if earlier is not concern:
-            return (Refusal(concern.line, f"concern {concern.number} is printed again, word for word (first on line "
-                                          f"{earlier.line}): the file holds the plan twice",
+            return (Refusal(concern.line, f"concern {concern.number} is printed again, word for word (first "
+                                          f"{on(earlier.line)}): the file holds the plan twice",
                             "import a file that holds the plan once"),)
     return ()
 

@@ -65,8 +65,8 @@ def _import(lines: tuple[Line, ...], source_name: str, whole_rows: bool = False,
     """The stages every input shares. A document's reader gives whole table rows, adds the text it left out
     (`dropped`, counted in `counted`) and the places of its lines."""
     places = places or {}
-    header = parse_header(lines, source_name)
-    table = assemble(lines, header.table_index, whole_rows)
+    header = parse_header(lines, source_name, places)
+    table = assemble(lines, header.table_index, whole_rows, places, dropped)
     if table.refusals:  # every refusal, each at its line (or its place in a document)
         raise ImportFailure("\n".join(str(failure(source_name, places.get(r.line, r.line), r.what, r.how))
                                       for r in table.refusals))

@@ -17,7 +17,7 @@ import yaml
 
 from . import cells
 from .header import HeaderField, parse_date, parse_date_range
-from .records import Copied, Dropped
+from .records import Copied, Dropped, place_of
 from .text import Line
 
 
@@ -34,7 +34,7 @@ class Coverage:
     places: dict[int, str] = field(default_factory=dict)  # line -> place in a document ('page 3, table row 12')
 
     def where(self, line: int) -> str:
-        return self.places.get(line, f"line {line}")
+        return place_of(line, self.places)
 
     @property
     def dropped_words(self) -> int:
@@ -82,7 +82,6 @@ def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ..
     `inferred_numbers` maps the position (from 0) of each concern whose number was inferred to the line
     where it was: by position, because a plan may print a number twice, or print one that is inferred
     elsewhere. `places` names the place in a document each line came from."""
-    places = places or {}
     source = source_words(lines)
     plan = yaml.safe_load(yaml_text)
     placed: Counter = Counter()
@@ -95,8 +94,7 @@ def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ..
     notes = []
     for index, concern in enumerate(plan["concerns"]):
         if index in inferred_numbers:
-            line = inferred_numbers[index]
-            notes.append(f"{places.get(line, f'line {line}')}: concern number {concern['number']} (inferred)")
+            notes.append(f"{place_of(inferred_numbers[index], places)}: concern number {concern['number']} (inferred)")
         else:
             placed.update(cells.words(str(concern["number"])))
         placed.update(cells.words(cells.markdown_plain(concern["text"])))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import cells
-from .records import Dropped, ImportWarning, failure
+from .records import Dropped, ImportWarning, failure, place_of
 from .text import Line
 
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
@@ -72,7 +72,8 @@ def header_date_line(text: str) -> bool:
     return bool(match) and parse_date_range(match.group(2)) is not None
 
 
-def parse_header(lines: tuple[Line, ...], source_name: str) -> Header:
+def parse_header(lines: tuple[Line, ...], source_name: str, places: dict[int, str] | None = None) -> Header:
+    """The title block above the table. `places` names a document's lines in messages ('paragraph 3')."""
     table_index = next((i for i, line in enumerate(lines) if is_table_header(line.text)), None)
     dropped: list[Dropped] = []
     warnings: list[ImportWarning] = []
@@ -90,8 +91,9 @@ def parse_header(lines: tuple[Line, ...], source_name: str) -> Header:
             field = {_SUBMITTED_RE: "plan_submitted", _INSPECTION_RE: "inspection",
                      _PUBLISHED_RE: "report_published"}[m.re]
             if field in found:
-                dropped.append(Dropped(line.number, text, f"header line repeated (the first one, line {found[field][0]}, is used)"))
-                warnings.append(ImportWarning(line.number, f"{m.group(1)} is given twice; used line {found[field][0]}"))
+                first = place_of(found[field][0], places)
+                dropped.append(Dropped(line.number, text, f"header line repeated (the first one, {first}, is used)"))
+                warnings.append(ImportWarning(line.number, f"{m.group(1)} is given twice; used {first}"))
             else:
                 found[field] = (line.number, m.group(1), m.group(2).strip())
             in_introduction = False

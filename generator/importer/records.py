@@ -48,6 +48,11 @@ def failure(source_name: str, line: int | str | None, what: str, how: str) -> Im
     return ImportFailure(f"{where}: {what} — {how}", line, what, how)
 
 
+def place_of(line: int, places: dict[int, str] | None = None) -> str:
+    """A line as a message names it: 'line 12', or its place in a document ('page 3, table row 12')."""
+    return (places or {}).get(line) or f"line {line}"
+
+
 @dataclass(frozen=True)
 class Copied:
     """A value written into the YAML more often than the source prints it: a merged owner cell that
