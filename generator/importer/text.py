@@ -33,8 +33,9 @@ def decode(data: bytes, source_name: str) -> str:
                           "or an unpaired surrogate)", "save the export again as UTF-8 text and import that") from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise failure(source_name, line, "the file contains NUL bytes, so it is binary (a PDF or Word file?)",
-                      "export the published plan as UTF-8 text first and import the text file")
+        raise failure(source_name, line, "the file contains NUL bytes, so it is binary, and it is not a format the "
+                      "importer reads (a .docx, .odt or PDF document, or a text export)",
+                      "import the plan's PDF, Word or OpenDocument file as published, or its text export")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
