@@ -56,11 +56,15 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the public website of prison action plans from reviewed YAML files in content/.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="turn a plan exported as text into a plan YAML file",
-                            description="Convert a published action plan, exported as text, into "
+    p = commands.add_parser("import", help="turn a published plan (.docx, .odt, .pdf or text) into a plan YAML file",
+                            description="Convert a published action plan (the Word, OpenDocument or PDF file from "
+                                        "GOV.UK, or a tab-separated text export) into "
                                         "content/plans/<establishment-slug>/<YYYY-MM>.yaml, with a coverage "
-                                        "report that accounts for every word of the source.")
-    p.add_argument("file", help="the exported plan (UTF-8 text, tab-separated table)")
+                                        "report that accounts for every word of the plan's title block and "
+                                        "table (with the page or table row each dropped fragment came from). "
+                                        "The format is told by the file's content.")
+    p.add_argument("file", help="the published plan: .docx, .odt or .pdf, or a text export "
+                                "(UTF-8 or UTF-16 text, tab-separated table)")
     p.add_argument("-o", "--output", default="content", metavar="DIR", help="content folder to write into (default: content)")
     p.add_argument("--force", action="store_true", help="overwrite an existing plan file")
 

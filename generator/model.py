@@ -28,11 +28,43 @@ UPDATE_STATUSES: dict[str, str] = {
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
-_MONTH_RE = re.compile(
-    r"^(?:by\s+|end\s+of\s+|the\s+end\s+of\s+)?(" + "|".join(MONTHS) + r"|" +
-    "|".join(m[:3] for m in MONTHS) + r"|sept)\.?\s+(\d{4})\.?$", re.IGNORECASE)
+# Targets are written many ways; each form below names one month. "by", "end of" and "and ongoing"
+# do not change the month; a day date names its month; a quarter ends with its third month.
+_MONTH_NAME = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS) + "|sept"
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+_LEAD = r"(?:(?:by\s+)?(?:the\s+)?end\s+of\s+|by\s+|before\s+)?"
+_TAIL = r"(?:\s*(?:and|&)\s+on-?going)?\.?"
+_NAMED_RE = re.compile(rf"^{_LEAD}(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+)?(?P<name>{_MONTH_NAME})"
+                       rf"\.?,?[\s'\u2019-]*{_YEAR}{_TAIL}$", re.IGNORECASE)
+_NUMERIC_RE = re.compile(rf"^{_LEAD}(?:(?P<day>\d{{1,2}})[/.-])?(?P<month>\d{{1,2}})[/.-]{_YEAR}{_TAIL}$", re.IGNORECASE)
+_QUARTER_RE = re.compile(rf"^{_LEAD}q(?P<quarter>[1-4])\s*{_YEAR}{_TAIL}$", re.IGNORECASE)
 _COMPLETE_RE = re.compile(r"^(complete|completed)\.?$", re.IGNORECASE)
-_ONGOING_RE = re.compile(r"^ongoing\b", re.IGNORECASE)
+_ONGOING_RE = re.compile(r"^on-?going\b", re.IGNORECASE)
+
+
+def _month_named(written: str) -> dt.date | None:
+    """The month a target names, as its first day: 'Sept 23', '31/03/2024', '30 June 2023', 'Q2 2024',
+    'end of March 2024', 'March 2024 and ongoing'. None when it names no one month (or no real date):
+    two-digit years are 20YY, numeric dates are UK day/month, a quarter is its last month."""
+    text = " ".join(written.split())
+    if found := _NAMED_RE.match(text):
+        name = found.group("name").lower()
+        month = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name[:3]))
+    elif found := _NUMERIC_RE.match(text):
+        month = int(found.group("month"))
+        if found.group("day") is None and len(found.group("year")) == 2:
+            return None  # '3/24' could be a day and a month as well as a month and a year
+    elif found := _QUARTER_RE.match(text):
+        month = 3 * int(found.group("quarter"))
+    else:
+        return None
+    year = int(found.group("year"))
+    year += 2000 if year < 100 else 0
+    try:
+        dt.date(year, month, int(found.groupdict().get("day") or 1))  # a real date, or none
+    except ValueError:
+        return None
+    return dt.date(year, month, 1)
 
 
 def _restore(cls, values: tuple):
@@ -80,11 +112,9 @@ class Target:
             return cls(text, TargetKind.COMPLETE)
         if _ONGOING_RE.match(written):
             return cls(text, TargetKind.ONGOING)
-        found = _MONTH_RE.match(written)
-        if found:
-            name, year = found.group(1).lower(), int(found.group(2))
-            month = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name[:3]))
-            return cls(text, TargetKind.MONTH, dt.date(year, month, 1))
+        month = _month_named(written)
+        if month is not None:
+            return cls(text, TargetKind.MONTH, month)
         return cls(text, TargetKind.UNPARSED)
 
     def as_data(self) -> dict:

@@ -180,6 +180,36 @@ def test_peterborough_2024():
     assert_fully_covered(result)
 
 
+CONTENT = Path(__file__).parents[1] / "content"
+REVIEW_KEYS = {"theme", "corrections", "related", "not_related", "updates"}  # what review adds to an import
+
+
+@pytest.mark.parametrize("prefix, balance", [
+    # words: in the source, copied (merged owner cells), placed in the YAML, dropped with a reason
+    ("000", (2047, 0, 1847, 200)),
+    ("001", (2668, 0, 2470, 198)),
+    ("002", (2295, 21, 2100, 216)),
+    ("003", (4655, 60, 4520, 195)),
+    ("004", (2663, 0, 2464, 199)),
+])
+def test_seeds_import_as_content_holds_them_after_review(prefix, balance):
+    """The import is the reviewed plan in content/ without what review added; a concern the review
+    corrected (it says so under `corrections:`) keeps its number and kind."""
+    result = seed(prefix)
+    reviewed = yaml.safe_load((CONTENT / result.relative_path).read_text(encoding="utf-8"))
+    assert {k: v for k, v in result.plan.items() if k != "concerns"} == {k: v for k, v in reviewed.items() if k != "concerns"}
+    assert len(result.plan["concerns"]) == len(reviewed["concerns"])
+    for imported, published in zip(result.plan["concerns"], reviewed["concerns"]):
+        if "corrections" in published:
+            assert (imported["number"], imported["kind"]) == (published["number"], published["kind"])
+        else:
+            assert imported == {k: v for k, v in published.items() if k not in REVIEW_KEYS}
+    source, copied, placed, dropped = balance
+    assert (f"Words: {source} in the source + {copied} copied = {placed} placed in the YAML + {dropped} dropped\n"
+            in result.coverage.report())
+    assert_fully_covered(result)
+
+
 def test_seed_output_is_deterministic_and_schema_shaped():
     first, second = seed("003"), seed("003")
     assert first.yaml_text == second.yaml_text
@@ -377,9 +407,9 @@ def test_bad_input_is_refused_with_a_clear_message(text, expected):
 
 
 def test_binary_and_undecodable_files_are_refused(tmp_path):
-    binary = tmp_path / "plan.pdf"
-    binary.write_bytes(b"%PDF-1.4\n\x00\x01\x02")
-    with pytest.raises(ImportFailure, match=r"plan.pdf:2: .*NUL bytes"):
+    binary = tmp_path / "plan.bin"  # of no format the importer reads (PDFs: tests/test_import_documents.py)
+    binary.write_bytes(b"not a plan\n\x00\x01\x02")
+    with pytest.raises(ImportFailure, match=r"plan.bin:2: .*NUL bytes"):
         import_file(binary)
     latin = tmp_path / "plan.txt"
     latin.write_bytes(HEADER.encode() + "1\tCaf\xe9\tA\tG\tJune 2023\n".encode("latin-1"))

@@ -1,6 +1,7 @@
-"""Import a published action plan, exported as text, into a plan YAML file.
+"""Import a published action plan (.docx, .odt, .pdf, or exported as text) into a plan YAML file.
 
-Stages in data-flow order: text (bytes -> lines) -> header (establishment, dates) -> rows (table
+Stages in data-flow order: documents (a .docx, .odt or .pdf -> the lines a text export has, see
+documents/) or text (bytes -> lines) -> header (establishment, dates) -> rows (table
 rows placed in five columns) -> cells (HTML -> Markdown blocks, owner/target values) -> assemble
 (concerns and actions, repairing page breaks and merged cells) -> emit (YAML) -> coverage (every
 source word placed or dropped with a reason).

@@ -2,29 +2,39 @@
 
 Each rule is general (none knows a file, an establishment or a concern number):
 
-* a row with a number starts a concern; a row whose number cell holds OCR fragments, or is empty
-  while a new concern clearly starts (finished text above, a capitalised concern with its own
-  action, owner or target), starts the next concern, numbered previous + 1 (warned);
-* section labels ('Priority concerns', 'Key concerns', also glued to the next concern's text or
-  OCR-garbled between two concerns) set the kind: priority, then key;
+* numbering decides concerns: a row with a number (in the number cell, or printed at the start of
+  the concern cell) starts a concern; a row without one starts the next concern, numbered
+  previous + 1 (warned), only on evidence: the printed numbers skip that number and the row has a
+  capitalised concern with its own action, owner and target; or the text above is finished and the
+  row has a capitalised concern with its own action and owner or target; or a section label or OCR
+  fragments in the number cell. An inferred number never repeats a printed one, and a row placed
+  by guesswork (it lost cells) never starts a concern;
+* section labels ('Priority concerns', 'Key concerns') set the kind, priority then key: on a row of
+  their own, at the start of the number or the concern cell (whatever follows them), or
+  OCR-garbled between two concerns;
 * continuation rows (empty number cell) extend the concern text and the last action: mid-sentence
   continuations (lower-case start, or the text above has no closing punctuation) join with a space;
+* an owner or target value alone on a row continues the value above when that value is unfinished
+  ('Head of Residence and' + 'Services') or it starts lower-case ('July 2023 and' + 'ongoing');
 * a short fragment repeating the last words of the text it continues is a page-break repeat;
 * parallel lists in one row (several <p>/<li> with matching owners/targets) become one action each;
   lead-ins (a list item or row without a target of its own ending ':' or wholly emphasised) lead
   the next action; merged cells repeating a value are kept once; an empty owner on a new action
   takes the owner above.
-Whatever cannot be placed is dropped with a reason; every guess is a warning with its line.
+Whatever cannot be placed is dropped with a reason; every guess is a warning with its line. What no
+rule can make right (a column lost in the export, a plan printed twice) is refused.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from . import cells
 from .cells import Block
-from .records import Copied, Dropped, ImportWarning
-from .rows import RawRow, non_content_reason, place, section_label, glued_label, split_fields
+from .header import header_date_line
+from .records import Copied, Dropped, ImportWarning, Refusal
+from .rows import COLUMNS, Opening, RawRow, Row, non_content_reason, opening, place, section_label, split_fields
 from .text import Line
 
 _DANGLING = frozenset(
@@ -35,6 +45,8 @@ _DANGLING = frozenset(
 _REPEAT_RATIO = 0.7
 _REPEAT_MAX_WORDS = 8
 _LABEL_MAX_WORDS = 5
+_LABELS = ("priority concerns", "key concerns")
+_LABEL_RATIO = 0.6
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,7 @@ class Table:
     warnings: tuple[ImportWarning, ...]
     copied: tuple[Copied, ...]
     empty_lines: int
+    refusals: tuple[Refusal, ...] = ()
 
 
 @dataclass
@@ -90,8 +103,13 @@ class _LeadIn:
     line: int
 
 
-def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
-    """Turn the table (from its header row at `table_index`) into concerns."""
+def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False,
+             places: dict[int, str] | None = None, left_out: tuple[Dropped, ...] = ()) -> Table:
+    """Turn the table (from its header row at `table_index`) into concerns. For a document (a .docx, .odt
+    or PDF): `whole_rows`, each line is a whole row of its table, not a line of a text export that a page
+    break may have cut, so a row with an owner or target of its own is never part of the row above;
+    `places` names its lines in messages ('page 3, table row 12'); `left_out` is the text its reader kept
+    out of the rows (page furniture, text below the table), which the refusals read too."""
     header = lines[table_index]
     raws: list[RawRow] = []
     empty_lines = 0
@@ -100,19 +118,80 @@ def assemble(lines: tuple[Line, ...], table_index: int) -> Table:
             raws.append(RawRow(line.number, split_fields(line.text)))
         else:
             empty_lines += 1
+    refusals = _shape_refusals(header, raws, whole_rows, left_out)
     known_owners = {owner for raw in raws if len(raw.fields) == 5 for owner in cells.owner_values(raw.fields[3])}
-    builder = _Builder(known_owners)
+    builder = _Builder(known_owners, _printed_numbers(raws), whole_rows, places or {})
     builder.drop(header.number, cells.plain(header.text.replace("\t", " ")), "table header row")
     for raw in raws:
         builder.add(raw)
-    return builder.finish(empty_lines)
+    table = builder.finish(empty_lines)
+    return replace(table, refusals=refusals + table.refusals)
+
+
+def _content_rows(raws: list[RawRow]) -> list[RawRow]:
+    """Rows that carry plan text (not blank rows, page numbers, repeated headers or section labels)."""
+    return [raw for raw in raws if non_content_reason(raw) is None
+            and not (len(filled := [f for f in raw.fields if f]) == 1 and section_label(filled[0]))]
+
+
+def _shape_refusals(header: Line, raws: list[RawRow], whole_rows: bool = False,
+                    left_out: tuple[Dropped, ...] = ()) -> tuple[Refusal, ...]:
+    """A table no repair can read right: a column lost (every row has fewer than five cells), or the
+    header lines of a second plan after the table has started (a file holding two plans, or one plan
+    twice): in a row of its own, or, in a document, in the text its reader kept out of the rows (a
+    second plan's title block below the first plan's table)."""
+    refusals = []
+    rows = _content_rows(raws)
+    widest = max((len(raw.fields) for raw in rows), default=len(COLUMNS))
+    if widest < len(COLUMNS):
+        names = [cells.plain(f) for f in split_fields(header.text) if f]
+        named = f"({', '.join(repr(n) for n in names)})"
+        what = (f"the table's header names {len(names)} columns {named} but no row of the table has more than "
+                f"{widest} cells" if len(names) > widest else f"the table has {widest} columns {named}, not five")
+        if whole_rows:  # a document's table as it is, not an export of it
+            refusals.append(Refusal(
+                header.number, f"{what}: a column is missing from the document's table",
+                "import the plan as published, whose table has five columns (number, concern, action, owner, "
+                "target)"))
+        else:
+            refusals.append(Refusal(
+                header.number, f"{what}: a column was lost in the export",
+                "export the table again with its five columns (number, concern, action, owner, target) and import that"))
+    lone = [(raw.line, next(f for f in raw.fields if f), "starts inside the table")
+            for raw in rows if len([f for f in raw.fields if f]) == 1]
+    after = [(d.line, d.text, "follows the table") for d in left_out if d.line > header.number]
+    second = min(((line, text, how) for line, text, how in lone + after if header_date_line(text)), default=None)
+    if second is not None:
+        refusals.append(Refusal(
+            second[0], f"a second plan header {second[2]} (the file holds two plans, or one plan twice)",
+            "import each plan from a file of its own, holding the plan once"))
+    return tuple(refusals)
+
+
+def _printed_numbers(raws: list[RawRow]) -> tuple[tuple[int, int], ...]:
+    """(line, number) of every concern number the table prints, in order: numbering decides where
+    concerns start, and an inferred number must not repeat one of these. A number at the start of a
+    concern cell counts only if it is above the numbers printed before it."""
+    printed: list[tuple[int, int]] = []
+    for raw in raws:
+        if non_content_reason(raw):
+            continue
+        fields = (raw.fields + ("",) * len(COLUMNS))[:len(COLUMNS)]  # a short row's first cell may be its number
+        found = opening(Row(raw.line, fields, len(raw.fields)))  # type: ignore[arg-type]
+        if found.number is not None and (not found.moved or found.number > max((n for _, n in printed), default=0)):
+            printed.append((raw.line, found.number))
+    return tuple(printed)
 
 
 class _Builder:
     """The state of one import while rows are read in order (one instance per import)."""
 
-    def __init__(self, known_owners: set[str]):
+    def __init__(self, known_owners: set[str], printed: tuple[tuple[int, int], ...], whole_rows: bool = False,
+                 places: dict[int, str] | None = None):
         self.known_owners = known_owners
+        self.printed = printed  # (line, number) of each concern number the table prints
+        self.whole_rows = whole_rows  # each row is a whole row of a document's table
+        self.places = places or {}  # a document's line -> its place, for messages that name another row
         self.concerns: list[_ConcernDraft] = []
         self.dropped: list[Dropped] = []
         self.warnings: list[ImportWarning] = []
@@ -128,6 +207,10 @@ class _Builder:
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ImportWarning(line, message))
 
+    def on(self, line: int) -> str:
+        """Another row named in a message: 'on line 12', or 'in page 3, table row 12' in a document."""
+        return f"in {self.places[line]}" if line in self.places else f"on line {line}"
+
     @property
     def concern(self) -> _ConcernDraft | None:
         return self.concerns[-1] if self.concerns else None
@@ -136,7 +219,7 @@ class _Builder:
     def add(self, raw: RawRow) -> None:
         reason = non_content_reason(raw)
         if reason:
-            self.drop(raw.line, " ".join(cells.plain(f) for f in raw.fields if f), reason)
+            self.drop(raw.line, " ".join(cells.flat(f) for f in raw.fields if f), reason)
             if reason == "blank row":
                 self.dropped.append(Dropped(raw.line, "", reason))
             return
@@ -169,60 +252,105 @@ class _Builder:
         return concern.actions[-1] if concern and concern.actions else None
 
     # --- number and concern columns ---------------------------------------------------------------
-    def concern_part(self, row) -> bool | None:
+    def concern_part(self, row: Row) -> bool | None:
         """Handle the number and concern cells; True when the row starts a concern, None when the row
         was used up (a garbled section label)."""
-        number_text = cells.plain(row.number)
-        blocks = list(cells.parse_cell(row.concern))
-        text = " ".join(b.plain for b in blocks)
+        found = opening(row)
         current = self.concern
-        new, number, inferred = False, 0, False
-        if number_text and cells.is_number(number_text):
-            new, number = True, int(number_text.rstrip("."))
-        else:
-            if number_text:
-                self.drop(row.line, number_text, "text in the number column that is not a number (OCR fragment): not placed")
-                self.warn(row.line, f"number cell holds '{number_text}', not a number: not placed")
-            if blocks:
-                if current is None or (number_text and _finished(current.blocks)):
-                    new = inferred = True
-                elif not number_text and _finished(current.blocks) and cells.starts_upper(text) \
-                        and not _repeats_end(text, current.blocks):
-                    if row.action and (row.owner or row.target):
-                        new = inferred = True
-                    elif not row.action and not row.owner and not row.target and len(cells.words(text)) <= _LABEL_MAX_WORDS:
-                        following = {None: "priority", "priority": "key", "key": "key"}[self.kind]
-                        self.drop(row.line, text, "unreadable section label (OCR-damaged) between two concerns")
-                        self.warn(row.line, f"'{text}' between two concerns read as a garbled section label; "
-                                            f"concerns below are {following} concerns")
-                        self.kind = following
-                        return None
-        if new:
-            if blocks and (glued := glued_label(blocks[0].md)):
-                self.set_kind(row.line, glued[0])
-                self.drop(row.line, glued[1], "section label (run into the start of the concern text)")
-                blocks[0] = replace(blocks[0], md=glued[2])
+        if found.moved and not self.fits_numbering(found.number, row.line):
+            found = found.keep_number_in_text()
+        for label in found.labels:
+            self.drop(row.line, label, "section label (at the start of a cell; sets the kind of the concerns below)")
+        if found.kind:
+            self.set_kind(row.line, found.kind)
+        if found.fragments:
+            self.drop(row.line, found.fragments, "text in the number column that is not a number (OCR fragment): not placed")
+            self.warn(row.line, f"number cell holds '{found.fragments}', not a number: not placed")
+        blocks = list(found.blocks)
+        text = " ".join(b.plain for b in blocks)
+        number, inferred = found.number, False
+        if number is None and blocks:
+            starts = self.starts_concern(row, found, text)
+            if starts is None:
+                return None
+            if starts:
+                number, inferred = (current.number if current else 0) + 1, True
+        if number is not None:
             if self.kind is None:
                 self.warn(row.line, "no 'Priority concerns' label before the first concern: assumed priority")
                 self.kind = "priority"
             self.flush_pending()
             previous = current.number if current else 0
             if inferred:
-                number = previous + 1
                 self.warn(row.line, f"concern number missing: a new concern starts here, numbered {number} (previous + 1)")
             elif number != previous + 1:
                 self.warn(row.line, f"concern {number} follows concern {previous}")
+            if found.moved:
+                self.warn(row.line, f"concern number {number} printed at the start of the concern cell: moved to the number")
             if not blocks:
                 self.warn(row.line, f"concern {number} has no text")
             self.concerns.append(_ConcernDraft(number, self.kind, blocks, row.line, inferred))
             return True
-        if blocks:
+        if blocks and current is None:
+            self.drop(row.line, text, "concern text before the first numbered concern: not placed")
+            self.warn(row.line, f"'{_short(text)}' comes before the first concern and cannot be numbered: not imported")
+        elif blocks:
             if _repeats_end(text, current.blocks):
                 self.drop(row.line, text, "repeated fragment: repeats the last words of the concern text above (page break)")
                 self.warn(row.line, f"'{text}' repeats the end of concern {current.number}'s text: dropped")
             else:
                 self.extend(current.blocks, blocks, row.line, f"concern {current.number}")
         return False
+
+    def starts_concern(self, row: Row, found: Opening, text: str) -> bool | None:
+        """Does a row with concern text but no number start the next concern? None when it is a garbled
+        section label (which this sets)."""
+        current = self.concern
+        candidate = (current.number if current else 0) + 1
+        if current is None or found.labels:
+            evidence = True  # a section label always starts a concern
+        elif row.placed:
+            evidence = False  # where a short row's cells belong is a guess, not evidence of a concern
+        elif found.fragments:
+            evidence = _finished(current.blocks)
+        elif not cells.starts_upper(text) or _repeats_end(text, current.blocks):
+            evidence = False
+        elif self.skipped(candidate, row.line) and row.action and row.owner and row.target:
+            evidence = True  # the numbering skips this number and the row is a whole concern
+        elif not _finished(current.blocks):
+            evidence = False
+        elif row.action and (row.owner or row.target):
+            evidence = True
+        elif not row.action and not row.owner and not row.target and _garbled_label(text):
+            following = {None: "priority", "priority": "key", "key": "key"}[self.kind]
+            self.drop(row.line, text, "unreadable section label (OCR-damaged) between two concerns")
+            self.warn(row.line, f"'{text}' between two concerns read as a garbled section label; "
+                                f"concerns below are {following} concerns")
+            self.kind = following
+            return None
+        else:
+            evidence = False
+        if evidence and (line := self.printed_line(candidate)) is not None:
+            what = f"concern {current.number}" if current else "the first concern"
+            self.warn(row.line, f"this row could start a new concern, but number {candidate} is printed "
+                                f"{self.on(line)}: kept as part of {what}")
+            return False
+        return evidence
+
+    def printed_line(self, number: int) -> int | None:
+        return next((line for line, n in self.printed if n == number), None)
+
+    def skipped(self, number: int, line: int) -> bool:
+        """The printed numbers jump over `number` here: the next one printed below `line` is higher."""
+        below = next((n for printed_line, n in self.printed if printed_line > line), None)
+        return below is not None and below > number and self.printed_line(number) is None
+
+    def fits_numbering(self, number: int, line: int) -> bool:
+        """A number printed at the start of a concern cell is the concern's number only if it comes
+        after the current concern and no other row prints it."""
+        current = self.concern
+        elsewhere = any(n == number and printed_line != line for printed_line, n in self.printed)
+        return (current is None or number > current.number) and not elsewhere
 
     def extend(self, target: list[Block], blocks: list[Block], line: int, what: str) -> None:
         """Continue text from the row above: mid-sentence joins with a space, else a new paragraph."""
@@ -253,7 +381,8 @@ class _Builder:
             self.warn(row.line, f"'{items[0].plain}' repeats the end of the action above: dropped")
             return
 
-        if items and last is not None and self.continues(last, items, targets):
+        own_values = self.whole_rows and bool(owners or targets)  # a document's row with values is an action
+        if items and last is not None and not own_values and self.continues(last, items, targets):
             if len(items) == 1 and (owners or targets):
                 self.continuation_with_values(last, items[0], owners, targets, row.line)
                 return
@@ -261,7 +390,8 @@ class _Builder:
             items = items[1:]
 
         if not items:
-            self.values_only(last or self.last_action(), owners, targets, row.line)
+            alone = not (row.number or row.concern or row.action)  # the row holds only owner/target values
+            self.values_only(last or self.last_action(), owners, targets, row.line, continues=alone)
             return
 
         pending, self.pending = self.pending, None
@@ -300,7 +430,7 @@ class _Builder:
         if len(groups) == 1:
             owners, targets = self.collapse_repeats(row.line, owners, targets)
 
-        if last is not None and len(groups) >= 2 and len(targets) == len(groups) - 1 \
+        if last is not None and not own_values and len(groups) >= 2 and len(targets) == len(groups) - 1 \
                 and len(owners) in (0, 1, len(groups) - 1):
             lead_blocks, block = groups.pop(0)
             last.blocks.extend(lead_blocks + [block])
@@ -414,13 +544,17 @@ class _Builder:
         self.warn(line, f"row continues the action above mid-sentence but has a different owner/target: kept "
                         f"both as written (owner '{last.owner}', target '{last.target}') — needs an editor")
 
-    def values_only(self, action: _ActionDraft | None, owners: list[str], targets: list[str], line: int) -> None:
-        """Owner/target values without text of their own: fill an empty cell above, or drop a repeat."""
+    def values_only(self, action: _ActionDraft | None, owners: list[str], targets: list[str], line: int,
+                    continues: bool = False) -> None:
+        """Owner/target values without text of their own: fill an empty cell above, finish a value cut by
+        a page break (when `continues`: the row holds nothing else), or drop a repeat."""
         for values, name, same in ((owners, "owner", _same_owner), (targets, "target", _same_target)):
             for value in values:
                 current = getattr(action, name) if action else None
                 if action is not None and not current:
                     setattr(action, name, value)
+                elif action is not None and continues and len(values) == 1 and _value_continues(current, value):
+                    setattr(action, name, f"{current} {value}")
                 elif action is not None and same(value, current):
                     self.drop(line, value, f"merged cell repeats the {name} above")
                     if value != current:
@@ -479,7 +613,25 @@ class _Builder:
         for concern in concerns:
             if not concern.actions:
                 self.warn(concern.line, f"concern {concern.number} has no actions")
-        return Table(concerns, tuple(self.dropped), tuple(self.warnings), tuple(self.copied), empty_lines)
+        if concerns and all(c.kind == "priority" for c in concerns):
+            self.warn(concerns[-1].line, "the plan ends with no key concerns (plans of this format list priority "
+                                         "concerns, then key concerns): no 'Key concerns' label was found — check "
+                                         "each concern's kind against the published plan")
+        return Table(concerns, tuple(self.dropped), tuple(self.warnings), tuple(self.copied), empty_lines,
+                     _repeated_concerns(concerns, self.on))
+
+
+def _repeated_concerns(concerns: tuple[Concern, ...], on: Callable[[int], str]) -> tuple[Refusal, ...]:
+    """A concern printed again, number and text, word for word: the file holds the plan twice (one
+    refusal says so; the concerns repeated after it add nothing)."""
+    first: dict[tuple[int, str], Concern] = {}
+    for concern in concerns:
+        earlier = first.setdefault((concern.number, concern.text), concern)
+        if earlier is not concern:
+            return (Refusal(concern.line, f"concern {concern.number} is printed again, word for word (first "
+                                          f"{on(earlier.line)}): the file holds the plan twice",
+                            "import a file that holds the plan once"),)
+    return ()
 
 
 # --- small text tests -------------------------------------------------------------------------------
@@ -496,6 +648,15 @@ def _dangling(text: str) -> bool:
     return last[0].lower() in _DANGLING
 
 
+def _garbled_label(text: str) -> bool:
+    """A few words that read as an OCR-damaged section label ('Kcy c0ncerns', 'Var. aanaana'), not a
+    short sentence ('Cells were cold.'): close to a label, or not ending as a sentence does."""
+    if len(cells.words(text)) > _LABEL_MAX_WORDS:
+        return False
+    closest = max(SequenceMatcher(None, text.lower(), label).ratio() for label in _LABELS)
+    return closest >= _LABEL_RATIO or not cells.ends_sentence(text)
+
+
 def _repeats_end(fragment: str, blocks: list[Block]) -> bool:
     """A short fragment that repeats (fuzzily, OCR-damaged) the last words of finished text above."""
     if not blocks or not _finished(blocks):
@@ -505,6 +666,13 @@ def _repeats_end(fragment: str, blocks: list[Block]) -> bool:
         return False
     tail = [w.lower() for w in cells.words(blocks[-1].plain)][-len(fragment_words):]
     return SequenceMatcher(None, " ".join(fragment_words), " ".join(tail)).ratio() >= _REPEAT_RATIO
+
+
+def _value_continues(above: str, value: str) -> bool:
+    """An owner or target cut by a page break: the value above is unfinished ('Head of Residence and',
+    'Governor /') or the value below starts lower-case ('ongoing')."""
+    unfinished = above.rstrip().endswith((",", "&", "/")) or (cells.words(above)[-1:] or [""])[0].lower() == "and"
+    return unfinished or cells.starts_lower(value)
 
 
 def _same_owner(value: str, above: str) -> bool:

@@ -20,12 +20,17 @@ _BULLET_RE = re.compile(r"^(?:-|\u2022|\u25cf|\u25aa)\s+")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_TARGET_ATOM = (rf"(?:(?:end\s+of|by|early|mid|late)\s+)?{_MONTH}\s+\d{{4}}|(?:spring|summer|autumn|winter)\s+\d{{4}}"
-                r"|q[1-4]\s+\d{4}|\d{4}/\d{2,4}|completed?|on-?going|monthly|weekly|quarterly|annually|immediate(?:ly)?")
+_YEAR = r"(?:\d{4}|\d{2})(?!\d)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?"
+# One target as plans print it: 'June 2023', 'Sept 23', 'Jan-25', '30 June 2023', '31/03/2024', 'Q2 2024',
+# 'end of March 2024', 'Summer 2024', '2024/25', 'Complete(d)', 'Ongoing', 'monthly'.
+_TARGET_ATOM = (rf"(?:(?:(?:by\s+)?(?:the\s+)?end\s+of|by|before|early|mid|late)\s+)?(?:{_DAY}\s+)?{_MONTH}\.?,?[\s'\u2019-]*{_YEAR}"
+                rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]{_YEAR}|(?:spring|summer|autumn|winter)\s+{_YEAR}|q[1-4]\s*{_YEAR}"
+                r"|\d{4}/\d{2,4}|completed?|on-?going|monthly|weekly|quarterly|annually|immediate(?:ly)?")
 _TARGET_ATOM_RE = re.compile(_TARGET_ATOM, re.IGNORECASE)
 _TARGET_LIST_RE = re.compile(rf"(?:{_TARGET_ATOM})(?:\s+(?:{_TARGET_ATOM}))+", re.IGNORECASE)
 _TARGET_START_RE = re.compile(rf"(?:{_TARGET_ATOM})\b", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"^\d{1,3}\.?$")
+_NUMBER_RE = re.compile(r"^\d{1,3}[.)]?$")
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
@@ -140,6 +145,12 @@ def markdown_plain(md: str) -> str:
     """The text a reader sees: emphasis markers and backslash escapes removed."""
     text = re.sub(r"(?<!\\)\*+", "", md)
     return re.sub(r"\\(.)", r"\1", text)
+
+
+def flat(cell: str) -> str:
+    """A cell as printed on one line: tags removed, entities decoded, whitespace collapsed; unlike
+    plain(), a leading '- ' stays (it is not read as a list bullet)."""
+    return " ".join(html.unescape(_TAG_RE.sub(" ", cell)).split())
 
 
 def plain(cell: str) -> str:

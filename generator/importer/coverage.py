@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
 from . import cells
 from .header import HeaderField, parse_date, parse_date_range
-from .records import Copied, Dropped
+from .records import Copied, Dropped, place_of
 from .text import Line
 
 
@@ -31,6 +31,10 @@ class Coverage:
     inferred: tuple[str, ...] = ()  # values in the YAML that are not source words (inferred concern numbers)
     copied: tuple[Copied, ...] = ()  # merged owner cells written once per action they span
     empty_lines: int = 0
+    places: dict[int, str] = field(default_factory=dict)  # line -> place in a document ('page 3, table row 12')
+
+    def where(self, line: int) -> str:
+        return place_of(line, self.places)
 
     @property
     def dropped_words(self) -> int:
@@ -44,10 +48,10 @@ class Coverage:
         lines = [f"Dropped ({len(self.dropped)} fragments, {self.dropped_words} words):"]
         for item in sorted(self.dropped, key=lambda d: d.line):
             shown = item.text if len(item.text) <= 100 else f"{item.text[:99]}… ({len(cells.words(item.text))} words)"
-            lines.append(f"  line {item.line}: {item.reason}" + (f": {shown!r}" if shown else ""))
+            lines.append(f"  {self.where(item.line)}: {item.reason}" + (f": {shown!r}" if shown else ""))
         if self.copied:
             lines.append(f"Copied ({len(self.copied)} owners of merged cells, written once per action they span):")
-            lines.extend(f"  line {c.line}: {c.reason}: {c.text!r}" for c in sorted(self.copied, key=lambda c: c.line))
+            lines.extend(f"  {self.where(c.line)}: {c.reason}: {c.text!r}" for c in sorted(self.copied, key=lambda c: c.line))
         if self.inferred:
             lines.append("Inferred (in the YAML, not words of the source):")
             lines.extend(f"  {note}" for note in self.inferred)
@@ -72,9 +76,12 @@ def source_words(lines: tuple[Line, ...]) -> Counter:
 
 
 def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ...], dropped: tuple[Dropped, ...],
-          inferred_numbers: dict[int, int], empty_lines: int, copied: tuple[Copied, ...] = ()) -> Coverage:
+          inferred_numbers: dict[int, int], empty_lines: int, copied: tuple[Copied, ...] = (),
+          places: dict[int, str] | None = None) -> Coverage:
     """Compare the source's words with the words read back from `yaml_text` plus the dropped words.
-    `inferred_numbers` maps an inferred concern number to the line where it was inferred."""
+    `inferred_numbers` maps the position (from 0) of each concern whose number was inferred to the line
+    where it was: by position, because a plan may print a number twice, or print one that is inferred
+    elsewhere. `places` names the place in a document each line came from."""
     source = source_words(lines)
     plan = yaml.safe_load(yaml_text)
     placed: Counter = Counter()
@@ -85,9 +92,9 @@ def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ..
         if header_field.field in date_values and _reads_as(header_field, date_values[header_field.field]):
             placed.update(cells.words(header_field.value))
     notes = []
-    for concern in plan["concerns"]:
-        if concern["number"] in inferred_numbers:
-            notes.append(f"line {inferred_numbers[concern['number']]}: concern number {concern['number']} (inferred)")
+    for index, concern in enumerate(plan["concerns"]):
+        if index in inferred_numbers:
+            notes.append(f"{place_of(inferred_numbers[index], places)}: concern number {concern['number']} (inferred)")
         else:
             placed.update(cells.words(str(concern["number"])))
         placed.update(cells.words(cells.markdown_plain(concern["text"])))
@@ -111,6 +118,7 @@ def check(lines: tuple[Line, ...], yaml_text: str, fields: tuple[HeaderField, ..
         inferred=tuple(notes),
         copied=copied,
         empty_lines=empty_lines,
+        places=places,
     )
 
 

@@ -12,19 +12,24 @@ import re
 from dataclasses import dataclass
 
 from . import cells
-from .records import Dropped, ImportWarning, failure
+from .records import Dropped, ImportWarning, failure, place_of
 from .text import Line
 
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DATE_RE = re.compile(rf"^{_DAY}\s+([A-Za-z]+)\.?,?\s+(\d{{4}})\.?$")
-_RANGE_RE = re.compile(
-    rf"^{_DAY}(?:\s+([A-Za-z]+)\.?(?:,?\s+(\d{{4}}))?)?\s*(?:\u2013|\u2014|-|to|until)\s*{_DAY}\s+([A-Za-z]+)\.?,?\s+(\d{{4}})\.?$",
-    re.IGNORECASE)
-_TITLE_RE = re.compile(r"^(action plan)\s*:\s*(.+)$", re.IGNORECASE)
-_SUBMITTED_RE = re.compile(r"^(action plan submitted)\s*:?\s*(.*)$", re.IGNORECASE)
-_INSPECTION_RE = re.compile(r"^((?:a\s+)?response to the hm\w*\s+inspection(?:\s+dates?)?)\s*:?\s*(.*)$", re.IGNORECASE)
-_PUBLISHED_RE = re.compile(r"^((?:inspection\s+)?report published)\s*:?\s*(.*)$", re.IGNORECASE)
-_REPORT_HEADING_RE = re.compile(r"^action plan\s*:\s*hm\w*\s+report\.?$", re.IGNORECASE)
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DAY = rf"{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?"
+_MONTH_YEAR = r"([A-Za-z]+)\.?,?\s+(\d{4})"
+_NUMERIC = r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})"
+_TO = r"\s*(?:\u2013|\u2014|-|to|until)\s*"
+_DATE_RE = re.compile(rf"^{_DAY}\s+{_MONTH_YEAR}\.?$", re.IGNORECASE)
+_NUMERIC_DATE_RE = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})[/.-](\d{{1,2}})[/.-](\d{{4}}|\d{{2}})\.?$", re.IGNORECASE)
+_RANGE_RE = re.compile(rf"^{_DAY}(?:\s+([A-Za-z]+)\.?(?:,?\s+(\d{{4}}))?)?{_TO}{_DAY}\s+{_MONTH_YEAR}\.?$", re.IGNORECASE)
+_NUMERIC_RANGE_RE = re.compile(rf"^{_WEEKDAY}{_NUMERIC}{_TO}{_WEEKDAY}{_NUMERIC}\.?$", re.IGNORECASE)
+_COLON = r"\s*[:\u2013\u2014-]?\s*"  # labels are followed by a colon, a dash, or nothing
+_TITLE_RE = re.compile(r"^(action plan)\s*(?:[:\u2013\u2014-]|(?=\s+hm))\s*(.+)$", re.IGNORECASE)
+_SUBMITTED_RE = re.compile(rf"^(action plan submitted){_COLON}(.*)$", re.IGNORECASE)
+_INSPECTION_RE = re.compile(rf"^((?:a\s+)?response to the hm\w*\s+inspection(?:\s+dates?)?){_COLON}(.*)$", re.IGNORECASE)
+_PUBLISHED_RE = re.compile(rf"^((?:inspection\s+)?report published){_COLON}(.*)$", re.IGNORECASE)
+_REPORT_HEADING_RE = re.compile(r"^action plan\s*:?\s*hm\w*\s+report\.?$", re.IGNORECASE)
 _ESTABLISHMENT_HEADING_RE = re.compile(r"^establishment\s*:", re.IGNORECASE)
 _INTRODUCTION_RE = re.compile(r"^introduction:?$", re.IGNORECASE)
 
@@ -57,7 +62,18 @@ def is_table_header(text: str) -> bool:
     return "\t" in text and "concern" in lowered and "target" in lowered and ("owner" in lowered or "action" in lowered)
 
 
-def parse_header(lines: tuple[Line, ...], source_name: str) -> Header:
+def header_date_line(text: str) -> bool:
+    """A plan header line giving a readable date ('Action Plan Submitted: 5th June 2023'): inside a
+    table it means a second plan starts there."""
+    text = cells.plain(re.sub(r"^\s*#+\s+", "", text))
+    if match := _SUBMITTED_RE.match(text) or _PUBLISHED_RE.match(text):
+        return parse_date(match.group(2)) is not None
+    match = _INSPECTION_RE.match(text)
+    return bool(match) and parse_date_range(match.group(2)) is not None
+
+
+def parse_header(lines: tuple[Line, ...], source_name: str, places: dict[int, str] | None = None) -> Header:
+    """The title block above the table. `places` names a document's lines in messages ('paragraph 3')."""
     table_index = next((i for i, line in enumerate(lines) if is_table_header(line.text)), None)
     dropped: list[Dropped] = []
     warnings: list[ImportWarning] = []
@@ -75,8 +91,9 @@ def parse_header(lines: tuple[Line, ...], source_name: str) -> Header:
             field = {_SUBMITTED_RE: "plan_submitted", _INSPECTION_RE: "inspection",
                      _PUBLISHED_RE: "report_published"}[m.re]
             if field in found:
-                dropped.append(Dropped(line.number, text, f"header line repeated (the first one, line {found[field][0]}, is used)"))
-                warnings.append(ImportWarning(line.number, f"{m.group(1)} is given twice; used line {found[field][0]}"))
+                first = place_of(found[field][0], places)
+                dropped.append(Dropped(line.number, text, f"header line repeated (the first one, {first}, is used)"))
+                warnings.append(ImportWarning(line.number, f"{m.group(1)} is given twice; used {first}"))
             else:
                 found[field] = (line.number, m.group(1), m.group(2).strip())
             in_introduction = False
@@ -142,16 +159,25 @@ def parse_header(lines: tuple[Line, ...], source_name: str) -> Header:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """'5th June 2023', '10 December 2025.' -> date; None when it is not one real date."""
-    match = _DATE_RE.match(" ".join(text.split()))
-    if not match:
-        return None
-    return _date(match.group(1), match.group(2), match.group(3))
+    """'5th June 2023', '10 December 2025.', '05/06/2023' (UK day/month) -> date; None when it is not
+    one real date."""
+    flat = " ".join(text.split())
+    if match := _DATE_RE.match(flat):
+        return _date(*match.groups())
+    if match := _NUMERIC_DATE_RE.match(flat):
+        return _numeric_date(*match.groups())
+    return None
 
 
 def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
-    """'13th – 23rd February 2023', '28th February – 10th March 2023', '30 November 2022 – 10 January 2023'."""
-    match = _RANGE_RE.match(" ".join(text.split()))
+    """'13th – 23rd February 2023', '1-12 May 2024', '28th February – 10th March 2023',
+    '30 November 2022 – 10 January 2023', '13/02/2023 – 23/02/2023'."""
+    flat = " ".join(text.split())
+    if match := _NUMERIC_RANGE_RE.match(flat):
+        d1, m1, y1, d2, m2, y2 = match.groups()
+        start, end = _numeric_date(d1, m1, y1), _numeric_date(d2, m2, y2)
+        return (start, end) if start and end and start <= end else None
+    match = _RANGE_RE.match(flat)
     if not match:
         return None
     d1, m1, y1, d2, m2, y2 = match.groups()
@@ -164,6 +190,14 @@ def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:
     if start is None or start > end:
         return None
     return start, end
+
+
+def _numeric_date(day: str, month: str, year: str) -> dt.date | None:
+    """Day first, as UK plans write dates; a two-digit year is 20YY."""
+    try:
+        return dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _date(day: str, month: str, year: str) -> dt.date | None:

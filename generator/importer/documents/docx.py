@@ -1,0 +1,232 @@
+"""Read a Word (.docx) plan: the paragraphs and tables of the body, in order, with python-docx.
+
+The plan's table is the first one whose first row names its columns ('Concerns' … 'Target Date'); what is
+above it is the title block, what is below it is reported as dropped. A vertically merged cell (w:vMerge)
+holds its text in its first row and is empty below, a cell spanning columns (w:gridSpan) holds it in its
+first column: the same shape a text export of the table has, for the text importer's rules.
+"""
+from __future__ import annotations
+
+import io
+
+from ..header import is_table_header
+from ..records import failure
+from .shape import BELOW, BELOW_WARNING, DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_OFF = {"0", "false", "off", "none"}
+
+
+def read_docx(data: bytes, source_name: str) -> Document:
+    import docx  # python-docx: loaded only when a Word file is imported
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        styles = _Styles(document.styles.element)
+    except Exception:  # a damaged package fails in many ways inside python-docx and lxml
+        raise failure(source_name, None, "the Word document is damaged and cannot be read",
+                      "open it in a word processor, save it again as .docx, and import the new copy") from None
+    return Document("Word document", tuple(_parts(body, styles, source_name)))
+
+
+def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
+    parts: list[Part] = []
+    paragraphs = tables = row_number = 0
+    columns: int | None = None  # the plan table's column count, once found
+    for block in _blocks(body):
+        if block.tag == W + "p":
+            paragraphs += 1
+            paragraph = _paragraph(block, styles)
+            where = f"paragraph {paragraphs}"
+            if columns is None:
+                part = title_part(where, paragraph)
+            else:
+                part = Part(DROPPED, where, paragraph.text, BELOW, BELOW_WARNING)
+            if part is not None and part.text:
+                parts.append(part)
+            continue
+        tables += 1
+        rows = [_row(tr, styles) for tr in _children(block, "tr")]
+        if columns is None and rows and is_table_header("\t".join(_plain_row(rows[0]))):
+            columns = len(rows[0])
+        if columns is not None and rows and len(rows[0]) == columns:
+            for cells in rows:
+                row_number += 1
+                parts.append(row_part(f"table row {row_number}", [cell_html(c) for c in cells]))
+            continue
+        for r, cells in enumerate(rows, 1):  # a table that is not the plan's: its text, cell by cell
+            for paragraph in (p for c in cells for p in c):
+                where = f"table {tables}, row {r}"
+                if columns is None:
+                    part = title_part(where, paragraph)
+                else:
+                    part = Part(DROPPED, where, paragraph.text, "a table below the plan's table", BELOW_WARNING)
+                if part is not None and part.text:
+                    parts.append(part)
+    if columns is None:
+        raise failure(source_name, None, "no table found: no table of the document has a header row naming "
+                      "'Concerns', 'Response Action', 'Responsible Owner' and 'Target Date'",
+                      "check that this is a published action plan with its table of concerns")
+    return parts
+
+
+def _plain_row(cells: list[list[Paragraph]]) -> list[str]:
+    return [" ".join(p.text for p in c) for c in cells]
+
+
+# --- the XML --------------------------------------------------------------------------------------------
+def _blocks(body):
+    """The body's paragraphs and tables in order, looking inside content controls (w:sdt)."""
+    for child in body:
+        if child.tag in (W + "p", W + "tbl"):
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+
+
+def _children(element, name: str):
+    """Direct children named w:<name>, also those wrapped in content controls."""
+    for child in element:
+        if child.tag == W + name:
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _children(content, name)
+
+
+def _row(tr, styles: "_Styles") -> list[list[Paragraph]]:
+    """A table row as one list of paragraphs per grid column (merged cells: text in the first)."""
+    properties = tr.find(W + "trPr")
+    cells: list[list[Paragraph]] = [[] for _ in range(_grid(properties, "gridBefore"))]
+    for tc in _children(tr, "tc"):
+        tc_pr = tc.find(W + "tcPr")
+        span = _grid(tc_pr, "gridSpan") or 1
+        paragraphs = [_paragraph(p, styles) for p in tc.iter(W + "p")
+                      if not _in_fallback(p, tc) and not _in_paragraph(p, tc)]
+        cells.append(paragraphs)  # a continued vertical merge has no text of its own: empty, as in an export
+        cells.extend([] for _ in range(span - 1))
+    cells.extend([] for _ in range(_grid(properties, "gridAfter")))
+    return cells
+
+
+def _grid(properties, name: str) -> int:
+    element = properties.find(W + name) if properties is not None else None
+    value = element.get(W + "val") if element is not None else None
+    return int(value) if value and value.isdigit() else 0
+
+
+def _paragraph(p, styles: "_Styles") -> Paragraph:
+    properties = p.find(W + "pPr")
+    style = _value(properties, "pStyle")
+    own = properties.find(W + "numPr") if properties is not None else None
+    item = _numbered(own) if own is not None else styles.numbered(style)
+    runs: list[Run] = []
+    for r in p.iter(W + "r"):
+        if _in_fallback(r, p) or _deleted(r, p):
+            continue
+        bold, italic = styles.emphasis(style, r.find(W + "rPr"))
+        for child in r:
+            tag = child.tag
+            if tag == W + "t":
+                runs.append(Run(child.text or "", bold, italic))
+            elif tag in (W + "tab", W + "ptab"):
+                runs.append(Run(" ", bold, italic))
+            elif tag in (W + "br", W + "cr"):
+                if child.get(W + "type") in (None, "textWrapping"):
+                    runs.append(Run("", bold, italic, newline=True))
+                else:
+                    runs.append(Run(" ", bold, italic))
+            elif tag == W + "noBreakHyphen":
+                runs.append(Run("-", bold, italic))
+    return Paragraph(tuple(runs), bool(item))
+
+
+def _numbered(num_pr) -> bool:
+    """A list paragraph: numbering properties, unless they name numbering 0 (which switches a list off)."""
+    return num_pr is not None and _value(num_pr, "numId") != "0"
+
+
+def _value(element, name: str) -> str | None:
+    child = element.find(W + name) if element is not None else None
+    return child.get(W + "val") if child is not None else None
+
+
+def _in_fallback(element, stop) -> bool:
+    """Inside mc:Fallback, the copy of a drawing's text kept for older readers (read once, not twice)."""
+    for ancestor in element.iterancestors():
+        if ancestor is stop:
+            return False
+        if ancestor.tag == _MC_FALLBACK:
+            return True
+    return False
+
+
+def _deleted(element, stop) -> bool:
+    """Inside a tracked deletion: not part of the published text."""
+    for ancestor in element.iterancestors():
+        if ancestor is stop:
+            return False
+        if ancestor.tag in (W + "del", W + "moveFrom"):
+            return True
+    return False
+
+
+def _in_paragraph(p, stop) -> bool:
+    """A paragraph of a text box inside another paragraph: read as part of that paragraph."""
+    for ancestor in p.iterancestors():
+        if ancestor is stop:
+            return False
+        if ancestor.tag == W + "p":
+            return True
+    return False
+
+
+class _Styles:
+    """Bold, italic and list numbering given by paragraph and character styles (through w:basedOn)."""
+
+    def __init__(self, styles_element):
+        self._by_id = {s.get(W + "styleId"): s for s in styles_element.iter(W + "style")}
+
+    def _chain(self, style_id: str | None):
+        seen = set()
+        while style_id and style_id in self._by_id and style_id not in seen:
+            seen.add(style_id)
+            style = self._by_id[style_id]
+            yield style
+            style_id = _value(style, "basedOn")
+
+    def numbered(self, style_id: str | None) -> bool:
+        for style in self._chain(style_id):
+            num_pr = style.find(f"{W}pPr/{W}numPr")
+            if num_pr is not None:
+                return _numbered(num_pr)
+        return False
+
+    def emphasis(self, paragraph_style: str | None, r_pr) -> tuple[bool, bool]:
+        """(bold, italic) of a run: its own properties, else its character style, else the paragraph's."""
+        layers = [r_pr] + [s.find(W + "rPr") for s in self._chain(_value(r_pr, "rStyle"))] \
+            + [s.find(W + "rPr") for s in self._chain(paragraph_style)]
+        return (_flag(layers, ("b",)) or _underlined(layers)), _flag(layers, ("i",))
+
+
+def _flag(layers, names) -> bool:
+    for layer in layers:
+        for name in names:
+            element = layer.find(W + name) if layer is not None else None
+            if element is not None:
+                return element.get(W + "val", "true").lower() not in _OFF
+    return False
+
+
+def _underlined(layers) -> bool:
+    """Underlined text is shown bold, as the text importer shows <u> (Markdown has no underline)."""
+    for layer in layers:
+        element = layer.find(W + "u") if layer is not None else None
+        if element is not None:
+            return element.get(W + "val", "single").lower() not in _OFF
+    return False
