@@ -109,6 +109,7 @@ class Sources:
 def read_sources(project: Project) -> Sources:
     problems: list[Problem] = []
     settings = _load_settings(project, problems)
+    settings_read = not problems  # a page's link to the contact is checked against settings that could be read
     prisons: dict[str, list[tuple[str, str]]] = {}
     base, cut = project.display(project.plans_dir), len(str(project.plans_dir)) + 1
     for path in _plan_files(project, problems):
@@ -116,6 +117,8 @@ def read_sources(project: Project) -> Sources:
         prisons.setdefault(os.path.basename(os.path.dirname(path)), []).append((path, display))
     facts = _load_establishment_facts(project, problems)
     pages = _load_pages(project, problems)
+    if settings_read:
+        problems += _named_links(pages, settings)
     aliases = _load_owner_aliases(project, problems)
     return Sources(settings, {slug: tuple(files) for slug, files in sorted(prisons.items())}, pages, aliases,
                    facts, tuple(problems))
@@ -645,7 +648,8 @@ def _load_settings(project: Project, problems: list[Problem]) -> Settings:
     if document is None:
         return default
     return Settings(title=document["title"], base_url=document["base_url"],
-                    description=document.get("description", ""), language=document.get("language", "en-GB"))
+                    description=document.get("description", ""), language=document.get("language", "en-GB"),
+                    contact=document.get("contact", ""))
 
 
 def _load_establishment_facts(project: Project, problems: list[Problem]) -> dict[str, dict]:
@@ -692,6 +696,22 @@ def _load_pages(project: Project, problems: list[Problem]) -> tuple[ContentPage,
     return tuple(pages)
 
 
+_NAMED_LINK = re.compile(r"\]\[([^\]]+)\]")
+
+
+def _named_links(pages: Sequence[ContentPage], settings: Settings) -> list[Problem]:
+    """A page's link to a name the settings give no address for ([write to us][contact] without
+    `contact:` in site.yaml) would show as brackets: an error, at its line."""
+    problems = []
+    for page in pages:
+        for number, line in enumerate(page.body.split("\n"), page.body_line):
+            for name in _NAMED_LINK.findall(line):
+                if name.lower() == "contact" and "contact" not in settings.links:
+                    problems.append(Problem(page.path, number, f"the link [{shorten(name)}] needs a contact address",
+                                            "add contact: with an email or web address to content/site.yaml"))
+    return problems
+
+
 def read_page(path: Path, display: str) -> tuple[ContentPage | None, list[Problem]]:
     """One Markdown page: its first line is its title ('# Title'), its file name its address."""
     try:
@@ -709,7 +729,9 @@ def read_page(path: Path, display: str) -> tuple[ContentPage | None, list[Proble
         problems.append(Problem(display, None, *wrong))
     if problems:
         return None, problems
-    return ContentPage(slug=slug, title=first[2:].strip(), body=body.lstrip("\n"), path=display), []
+    stripped = body.lstrip("\n")
+    return ContentPage(slug=slug, title=first[2:].strip(), body=stripped, path=display,
+                       body_line=2 + len(body) - len(stripped)), []
 
 
 def page_slug_problem(stem: str, slug: str) -> tuple[str, str] | None:

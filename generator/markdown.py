@@ -73,10 +73,12 @@ def _escape(text: str) -> str:
     return escape(text, quote=False).replace('"', "&quot;")
 
 
-def render_page(text: str) -> str:
+def render_page(text: str, links: dict[str, str] | None = None) -> str:
     """A content page (about, accessibility): Markdown with an id on each heading, made from its words
-    ("## How repeated concerns are found" -> id="how-repeated-concerns-are-found"), so it can be linked to."""
-    tokens = _MD.parse(text)
+    ("## How repeated concerns are found" -> id="how-repeated-concerns-are-found"), so it can be linked to.
+    `links` name addresses the page may link to as [text][name] (the site's contact, from its settings)."""
+    env = {"references": {name.upper(): {"href": href, "title": ""} for name, href in (links or {}).items()}}
+    tokens = _MD.parse(text, env)
     seen: set[str] = set()
     for at, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -86,7 +88,7 @@ def render_page(text: str) -> str:
                 slug, n = f"{base}-{n}", n + 1
             seen.add(slug)
             token.attrSet("id", slug)
-    return _MD.renderer.render(tokens, _MD.options, {})
+    return _MD.renderer.render(tokens, _MD.options, env)
 
 
 def render_inline(text: str) -> str:

@@ -285,6 +285,7 @@ class ContentPage:
     title: str
     body: str
     path: str
+    body_line: int = 2  # the line of the file the body starts on (for messages)
 
     @property
     def url(self) -> str:
@@ -297,6 +298,15 @@ class Settings:
     base_url: str  # absolute, ends with "/"
     description: str = ""
     language: str = "en-GB"
+    contact: str = ""  # where readers report a problem: an email address or a web address
+
+    @property
+    def links(self) -> dict[str, str]:
+        """The links content pages may name as [text][name]: the contact, as a mailto: link for an email."""
+        if not self.contact:
+            return {}
+        href = self.contact if "://" in self.contact or self.contact.startswith("mailto:") else f"mailto:{self.contact}"
+        return {"contact": href}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ RECOMMENDED_CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; st
                    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
                    "frame-ancestors 'none'")
 
-SITE_YAML = "title: Test action plans\nbase_url: https://example.org/plans/\n"
+SITE_YAML = "title: Test action plans\nbase_url: https://example.org/plans/\ncontact: editors@example.org\n"
 
 
 def plan_data(establishment: str = "HMP Testshire", start: str = "2023-02-13", **overrides: Any) -> dict:

@@ -5,26 +5,14 @@ Outside CI these tests skip when Chromium is missing; with CI=true they fail ins
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-from pathlib import Path
-
 import pytest
 
-from conftest import AS_OF, RECOMMENDED_CSP, SITE_YAML, plan_data, write_plan
+from browser import PHONE, chromium, serving, watched_page
+from conftest import AS_OF, SITE_YAML, plan_data, write_plan
 from generator.build import build
 from generator.project import Project
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--proxy-server=http://127.0.0.1:9"]
-# The policy the README documents: WebAssembly needs 'wasm-unsafe-eval', nothing needs more
-# (img-src data: is for base.html's empty icon, <link rel="icon" href="data:,">).
-CSP = RECOMMENDED_CSP
 
 PLANS = [
     plan_data(),  # HMP Testshire, February 2023: violence (priority 1), cells (key 2)
@@ -39,42 +27,18 @@ PLANS = [
         {"number": 1, "kind": "key", "theme": "respect", "text": "Cells were cold and mattresses worn.\n",
          "actions": [{"text": "Fix the heating.\n", "owner": "Head of Residence", "target": "Complete"}]},
     ]),
+    plan_data("HMP Wormwood", "2020-01-06", concerns=[  # the match is in an action, far below the concern
+        {"number": 1, "kind": "priority", "theme": "safety", "text": "Use of force was not always justified.\n",
+         "actions": [{"text": f"Review paperwork for incident {n}.\n", "owner": "Governor", "target": "Ongoing"}
+                     for n in range(1, 12)] + [
+                    {"text": "Every officer will wear body worn video on duty.\n", "owner": "Governor",
+                     "target": "Ongoing"}]},
+    ]),
     plan_data("HMP Numerous", "2017-03-06", concerns=[  # more results than one screenful
         {"number": n, "kind": "key", "theme": "purposeful-activity", "text": f"Too few staff ran workshop {n}.\n",
          "actions": [{"text": "Recruit instructors.\n", "owner": "Governor", "target": "Ongoing"}]}
         for n in range(1, 13)]),
 ]
-
-
-def require_chromium():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "Playwright is not installed"
-    else:
-        missing = None if CHROMIUM.exists() else f"{CHROMIUM} is missing"
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(f"{missing}: browser tests must run in CI (install Debian's chromium package)")
-    if missing:
-        pytest.skip(f"{missing}; install Debian's chromium to run browser tests")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the site's CSP; no favicon (the site has none), no log lines."""
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def do_GET(self):
-        if self.path == "/favicon.ico":
-            self.send_response(204)
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -87,34 +51,22 @@ def site_url(tmp_path_factory):
     for data in PLANS:
         write_plan(project, data)
     build(Project(project), root / "www" / "plans", AS_OF)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root / "www")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/plans/"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "www") as address:
+        yield address + "plans/"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser):
     """A fresh page that fails the test on any script error, CSP violation or failed request."""
     context = browser.new_context()
-    page = context.new_page()
     problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status} {response.url}"))
+    page = watched_page(context, problems)
     yield page
     context.close()
     assert problems == []
@@ -214,6 +166,7 @@ def test_search_works_with_the_keyboard_alone(page, site_url):
     expect(page.locator("#search-results > li")).to_have_count(3)
 
     page.keyboard.press("Tab")  # the Search button
+    page.keyboard.press("Tab")  # the filters' disclosure, open on a wide screen
     page.keyboard.press("Tab")  # the first filter: Prison
     expect(page.get_by_label("Prison")).to_be_focused()
     page.keyboard.press("ArrowDown")  # the first prison, HMP Bedford
@@ -230,6 +183,39 @@ def test_search_works_with_the_keyboard_alone(page, site_url):
     expect(page).to_have_url(site_url + "hmp-bedford/2021-09/#concern-1")
 
 
+def test_a_match_in_an_action_leads_to_that_action_with_its_words(page, site_url):
+    from playwright.sync_api import expect
+    page.goto(site_url + "search/")
+    search_for(page, "body worn video")
+    link = page.locator("#search-results > li").first.get_by_role("link")
+    expect(link).to_have_attribute("href", "/plans/hmp-wormwood/2020-01/#concern-1-action-12")
+    expect(link).to_contain_text("Priority concern 1: Use of force was not always justified. — action 1.12")
+    expect(page.locator("#search-results .search-result__excerpt mark").first).to_have_text("body")
+    excerpt = page.locator("#search-results .search-result__excerpt").first.inner_text()
+    assert "Owner" not in excerpt and "Status" not in excerpt and "Link to" not in excerpt
+    link.click()
+    expect(page.locator("#concern-1-action-12")).to_be_in_viewport()
+
+
+def test_on_a_phone_the_first_result_shows_without_scrolling(browser, site_url):
+    from playwright.sync_api import expect
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site_url + "search/")
+    box = page.locator("#search-filters-box")
+    expect(box).not_to_have_attribute("open", "")  # filters behind their disclosure on a narrow screen
+    search_for(page, "cells")
+    first = page.locator("#search-results > li").first
+    expect(first).to_be_visible()
+    top = first.bounding_box()["y"] + page.evaluate("scrollY")
+    assert top + 40 < PHONE["height"], f"the first result starts at {top:.0f} px"
+    page.get_by_text("Filters and order").click()
+    page.get_by_label("Prison").select_option("HMP Leicester")
+    expect(page.locator("#search-filters-chosen")).to_have_text(" (1 chosen)")
+    expect(page.locator("#search-results > li")).to_have_count(1)
+    context.close()
+
+
 def test_without_javascript_the_page_links_to_the_index_of_all_concerns(browser, site_url):
     from playwright.sync_api import expect
     context = browser.new_context(java_script_enabled=False)
@@ -242,5 +228,5 @@ def test_without_javascript_the_page_links_to_the_index_of_all_concerns(browser,
     expect(notice).to_contain_text("Search needs JavaScript")
     notice.get_by_role("link", name="index of all concerns").click()
     expect(page).to_have_url(site_url + "concerns/")
-    expect(page.locator("main .concern-list > li")).to_have_count(17)
+    expect(page.locator("main .concern-list > li")).to_have_count(18)
     context.close()

@@ -233,3 +233,28 @@ def test_an_output_path_written_twice_is_refused(tmp_path):
         files.write("x/index.html", b"two")
     with pytest.raises(DuplicateOutput, match="x/index.html"):
         SiteFiles(tmp_path, dict(files.written)).merge({"x/index.html": 3}, [])
+
+
+def test_the_accessibility_statement_has_the_gov_uk_models_parts_and_the_sites_contact(real_site):
+    page = real_site.page("accessibility/")
+    headings = [text_of(h) for h in page.xpath("//main//h2 | //main//h3")]
+    for part in ("How accessible this website is", "Feedback and contact information", "Enforcement procedure",
+                 "Compliance status", "Preparation of this accessibility statement"):
+        assert part in headings, part
+    contact = "mailto:accessibility@actionplans.example.org"  # content/site.yaml's contact
+    assert contact in page.xpath("//main//a/@href")
+    assert "prepared on" in text_of(page) and "last reviewed on" in text_of(page)
+
+
+def test_a_page_linking_to_the_contact_needs_one_in_the_settings(make_project):
+    from generator.loader import load
+    from generator.problems import ContentError
+    project = make_project(files={"content/pages/help.md": "# Help\n\nWrite to [the editors][contact].\n"},
+                           site="title: Test\nbase_url: https://example.org/\n")
+    with pytest.raises(ContentError) as raised:
+        load(project)
+    (problem,) = [p for p in raised.value.problems if p.file == "content/pages/help.md"]
+    assert problem.format().startswith("content/pages/help.md:3: the link [contact] needs a contact address")
+    (project.root / "content" / "site.yaml").write_text(
+        "title: Test\nbase_url: https://example.org/\ncontact: https://example.org/contact/\n", encoding="utf-8")
+    assert load(project).content.settings.links == {"contact": "https://example.org/contact/"}

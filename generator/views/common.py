@@ -94,6 +94,10 @@ class Count:
         return f"{self.count:,}"
 
     @property
+    def noun(self) -> str:
+        return "action" if self.count == 1 else "actions"
+
+    @property
     def phrase(self) -> str:
         """"24 with the target date passed — no update published", "4 complete": for a sentence."""
         return f"{self.count:,} {self.label[0].lower()}{self.label[1:]}"

@@ -591,7 +591,7 @@ class ContentPageView:
 
 
 def content_page(site: SiteInfo, page: ContentPage) -> ContentPageView:
-    return ContentPageView(frame(site, page.url, page.title), page.title, Markup(render_page(page.body)))
+    return ContentPageView(frame(site, page.url, page.title), page.title, Markup(render_page(page.body, site.settings.links)))
 
 
 @dataclass(frozen=True)

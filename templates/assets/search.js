@@ -14,6 +14,10 @@ const filterSelects = Array.from(form.querySelectorAll("select[data-filter]"));
 const statusRegion = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const moreButton = document.getElementById("search-more");
+const filtersBox = document.getElementById("search-filters-box");
+const filtersChosen = document.getElementById("search-filters-chosen");
+// On a narrow screen the filters start closed: the first result then shows without scrolling.
+filtersBox.open = window.matchMedia("(min-width: 40rem)").matches;
 const pageTitle = document.title;
 const siteRoot = new URL(form.dataset.siteRoot, document.baseURI);
 
@@ -74,8 +78,14 @@ function restoreFromAddress() {
   return Boolean(input.value.trim() || filterSelects.some((s) => s.value));
 }
 
+function showChosen() {
+  const chosen = filterSelects.filter((s) => s.value).length + (sortSelect.value ? 1 : 0);
+  filtersChosen.textContent = chosen ? ` (${chosen} chosen)` : "";
+}
+
 async function runSearch() {
   const number = ++latest;
+  showChosen();
   const query = input.value.trim();
   const filters = chosenFilters();
   rememberInAddress(query);
@@ -123,19 +133,39 @@ async function showMore(number, moveFocus) {
   }
 }
 
+// The part of a result its match is in: the concern's own text, or one of its actions (each action
+// heading is a Pagefind sub-result). The one with the most matching words wins; a tie goes to the concern.
+function bestPart(data) {
+  let best = null;
+  for (const sub of data.sub_results || []) {
+    const id = sub.anchor && sub.anchor.id;
+    if (id && !/-action-\d+-heading$/.test(id)) continue;
+    const hits = (sub.locations || []).length;
+    if (!best || hits > best.hits || (hits === best.hits && !id && best.id)) best = { id, hits, sub };
+  }
+  return best;
+}
+
 function resultItem(data) {
   const meta = data.meta || {};
   const item = document.createElement("li");
   item.className = "search-result";
+  const part = bestPart(data);
+  const action = part && part.id ? part.id.replace(/-heading$/, "") : null;
 
   const heading = document.createElement("h2");
   heading.className = "search-result__heading";
   // A record's address on the site is its `link` metadata (see generator/search.py), from the root.
   const target = new URL(meta.link, siteRoot);
   const link = document.createElement("a");
-  link.href = target.pathname + target.hash;
-  // The concern's number and first words; where it was raised, for a list of links read on its own.
+  link.href = target.pathname + (action ? `#${action}` : target.hash);
+  // The concern's number and first words (and the action that matches); where it was raised, for a
+  // list of links read on its own.
   link.textContent = meta.title || meta.link;
+  if (action) {
+    const number = /concern-(\d+)-action-(\d+)/.exec(action);
+    link.append(` — action ${number[1]}.${number[2]}`);
+  }
   if (meta.establishment && meta.date) {
     const where = document.createElement("span");
     where.className = "visually-hidden";
@@ -170,10 +200,11 @@ function resultItem(data) {
     statuses.textContent = `Actions: ${meta.statuses}.`;
     item.append(statuses);
   }
-  if (data.excerpt) {
+  const excerptHtml = part && part.sub.excerpt ? part.sub.excerpt : data.excerpt;
+  if (excerptHtml) {
     const excerpt = document.createElement("p");
     excerpt.className = "search-result__excerpt";
-    excerpt.append(...excerptNodes(data.excerpt));
+    excerpt.append(...excerptNodes(excerptHtml));
     item.append(excerpt);
   }
   return item;
