@@ -78,6 +78,7 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
     related = related_concerns(establishment.plans)
     titles = {(p.slug, p.month_key, c.number): (establishment.name, short_title(c))
               for p in establishment.plans for c in p.concerns}
+    events = prison_events(establishment, statuses)
     summaries = []
     for plan in establishment.plans:
         json_bytes = plan_json(plan, site.as_of, site.base_url, statuses[plan.month_key])
@@ -91,9 +92,8 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
             ((csv_path, "This plan as CSV", "text/csv; charset=utf-8", "one row per action, for spreadsheets",
               len(csv_bytes)),
              (json_path, "This plan as JSON", "application/json", "concerns, actions and updates, nested",
-              len(json_bytes))), site.absolute)
+              len(json_bytes))), site.absolute, [e for e in events if e.month_key == plan.month_key])
         files.write(plan.url, renderer.render("layouts/plan.html", page=plan_page(site, plan, parts)), page=True)
-    events = prison_events(establishment, statuses)
     for plan in establishment.plans:
         summaries.append(plan_summary(plan, statuses[plan.month_key],
                                       [e for e in events if e.month_key == plan.month_key], site.base_url))
@@ -110,29 +110,50 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
                          tuple(files.pages), estate)
 
 
+# The long listings, each of which a worker process can write on its own while the parent writes the rest.
+LISTINGS = ("themes", "owners", "concerns", "timeline")
+
+
+def write_listing(site: SiteInfo, listing: str, prisons: Sequence[PrisonSummary], owners: dict[str, tuple[str, str]],
+                  renderer: Renderer, files: SiteFiles) -> None:
+    """One of LISTINGS: the themes, owners, all-concerns or timeline pages, from the prisons' summaries."""
+    def page(path: str, template: str, view) -> None:
+        files.write(path, renderer.render(template, page=view), page=True)
+
+    if listing == "themes":
+        groups = estate_views.theme_groups(prisons)
+        page(urls.themes_index(), "layouts/themes.html", estate_views.themes_page(site, groups))
+        for slug in groups:
+            for view in estate_views.theme_pages(site, slug, groups[slug]):
+                page(view.page.path, "layouts/theme.html", view)
+    elif listing == "owners":
+        found = estate_views.owners(prisons, owners)
+        page(urls.owners_index(), "layouts/owners.html", estate_views.owners_page(site, found))
+        for owner in found:
+            for view in estate_views.owner_pages(site, owner):
+                page(view.page.path, "layouts/owner.html", view)
+    elif listing == "concerns":
+        for view in estate_views.concerns_pages(site, prisons):
+            page(view.page.path, "layouts/concerns.html", view)
+    elif listing == "timeline":
+        for view in estate_views.timeline_pages(site, prisons):
+            page(view.frame.path, "layouts/timeline.html", view)
+    else:
+        raise ValueError(f"no listing called {listing!r}")
+
+
 def write_estate(site: SiteInfo, sources: Sources, prisons: Sequence[PrisonSummary], owners: dict[str, tuple[str, str]],
-                 renderer: Renderer, files: SiteFiles, assets: Path | None) -> None:
-    """Every file that shows more than one prison, from their summaries; the static assets (unless
-    `assets` is None: unchanged in the folder); the sitemap last."""
+                 renderer: Renderer, files: SiteFiles, assets: Path | None, listings: Sequence[str] = LISTINGS) -> None:
+    """Every file that shows more than one prison, from their summaries, but the LISTINGS not in
+    `listings` (written elsewhere meanwhile); the static assets (unless `assets` is None: unchanged in
+    the folder). The sitemap is written by `write_sitemap`, once every page is."""
     def page(path: str, template: str, view) -> None:
         files.write(path, renderer.render(template, page=view), page=True)
 
     page(urls.home(), "layouts/home.html", estate_views.home_page(site, prisons))
     page(urls.establishments_index(), "layouts/establishments.html", estate_views.prisons_page(site, prisons))
-    groups = estate_views.theme_groups(prisons)
-    page(urls.themes_index(), "layouts/themes.html", estate_views.themes_page(site, groups))
-    for slug in groups:
-        for view in estate_views.theme_pages(site, slug, groups[slug]):
-            page(view.page.path, "layouts/theme.html", view)
-    found = estate_views.owners(prisons, owners)
-    page(urls.owners_index(), "layouts/owners.html", estate_views.owners_page(site, found))
-    for owner in found:
-        for view in estate_views.owner_pages(site, owner):
-            page(view.page.path, "layouts/owner.html", view)
-    for view in estate_views.concerns_pages(site, prisons):
-        page(view.page.path, "layouts/concerns.html", view)
-    for view in estate_views.timeline_pages(site, prisons):
-        page(view.frame.path, "layouts/timeline.html", view)
+    for listing in listings:
+        write_listing(site, listing, prisons, owners, renderer, files)
     page(urls.search(), "layouts/search.html", estate_views.search_page(site, prisons))
     for content_page in sources.pages:
         page(content_page.url, "layouts/page.html", estate_views.content_page(site, content_page))
@@ -152,6 +173,10 @@ def write_estate(site: SiteInfo, sources: Sources, prisons: Sequence[PrisonSumma
     files.write(urls.robots(), robots_txt(site).encode("utf-8"))
     if assets is not None:
         copy_assets(assets, files)
+
+
+def write_sitemap(site: SiteInfo, files: SiteFiles) -> None:
+    """Every page written, as absolute addresses: written last."""
     files.write(urls.sitemap(), sitemap_xml(site, sorted(files.pages)).encode("utf-8"))
 
 

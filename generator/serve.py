@@ -18,7 +18,7 @@ from typing import Callable, NamedTuple
 from .build import Checked, check, make_site, replacing
 from .cache import ParseCache
 from .loader import load_prison, read_sources
-from .pages import estate_of, prison_facts, write_estate, write_prison
+from .pages import estate_of, prison_facts, write_estate, write_prison, write_sitemap
 from .problems import ContentError
 from .project import Project
 from .render import Renderer, TemplateProblem
@@ -124,6 +124,7 @@ class LiveSite:
         summaries = sorted(self.summaries.values(), key=lambda s: s.slug)
         files = SiteFiles(self.folder, pages=[page for s in summaries for page in s.pages])
         write_estate(site, sources, summaries, estate.owners, renderer, files, None)  # assets: unchanged
+        write_sitemap(site, files)
         _remove(self.folder, self.estate_files - files.written.keys())
         self.estate_files = set(files.written)
         return written + len(files.written)

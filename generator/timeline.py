@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from . import urls
@@ -78,7 +79,7 @@ class TimelineEvent:
     @property
     def plan_label(self) -> str:
         """"February 2023 plan": a plan is known by the month its inspection started."""
-        return f"{month_text(dt.date.fromisoformat(self.month_key + '-01'))} plan" if self.month_key else ""
+        return _plan_label(self.month_key)
 
     def heading(self, scope: str = "estate") -> str:
         """The event's heading on a page about the whole estate, one establishment, or one plan:
@@ -216,6 +217,11 @@ def arrange(events: Iterable[TimelineEvent], as_of: dt.date, scope: str, with_to
     shown_later = later[:upcoming] if upcoming is not None else later
     return TimelineView(scope, shown_past, marker if with_today else None, shown_later,
                         earlier=len(past) - len(shown_past), later=len(later) - len(shown_later))
+
+
+@lru_cache(maxsize=4096)
+def _plan_label(month_key: str) -> str:
+    return f"{month_text(dt.date.fromisoformat(month_key + '-01'))} plan" if month_key else ""
 
 
 def _lower_first(title: str) -> str:

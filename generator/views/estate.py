@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Generic, Iterable, Sequence, TypeVar
 from urllib.parse import urlsplit
 
@@ -31,7 +32,7 @@ Group = TypeVar("Group")
 
 
 # --- splitting long listings ------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Pager:
     """Where a page of a long listing is among its pages."""
     number: int
@@ -41,7 +42,7 @@ class Pager:
     pages: tuple[tuple[Link, str, bool], ...]  # (link, what it holds, is this page)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Paged(Generic[Group]):
     path: str
     groups: tuple[Group, ...]
@@ -82,7 +83,7 @@ def _entry_size(entry: ConcernEntry) -> int:
 
 
 # --- what many pages show ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PrisonRow:
     """A prison with its latest inspection and the statuses of that plan's actions."""
     name: str
@@ -92,7 +93,7 @@ class PrisonRow:
     cells: tuple[Count | None, ...]  # one a column of the table: None for none of that status
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PrisonTable:
     columns: tuple[str, ...]  # the status columns' headings, STATUS_KEYS order: the statuses some prison has
     rows: tuple[PrisonRow, ...]
@@ -117,7 +118,7 @@ def _everything(prisons: Sequence[PrisonSummary]) -> list[PlanSummary]:
     return [plan for prison in prisons for plan in prison.plans]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Totals:
     plans: int
     prisons: int
@@ -137,7 +138,7 @@ def totals(prisons: Sequence[PrisonSummary]) -> Totals:
 
 
 # --- home and prisons ----------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class HomePage:
     frame: Frame
     totals: Totals
@@ -162,7 +163,7 @@ def home_page(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> HomePage:
             ("prisons", urls.establishments_index))})
 
 
-@dataclass(frozen=True)
+@dataclass
 class PrisonsPage:
     frame: Frame
     prisons: PrisonTable
@@ -180,7 +181,7 @@ def prisons_page(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> PrisonsPag
 
 
 # --- themes ----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     """A concern in a listing: where it is, its first words, its actions by status."""
     label: str
@@ -189,7 +190,7 @@ class Entry:
     statuses: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PrisonGroup:
     id: str
     name: str
@@ -198,17 +199,18 @@ class PrisonGroup:
     size: int
 
 
+@lru_cache(maxsize=4096)  # listings show the same few tallies thousands of times
 def _statuses_text(found: tuple[tuple[str, int], ...]) -> str:
     return ", ".join(f"{n} {STATUS_KEYS[key].lower()}" for key, n in found) or "no actions"
 
 
-@dataclass(frozen=True)
+@dataclass
 class ThemesPage:
     frame: Frame
     rows: tuple[tuple[Link, int, int, int], ...]  # theme, concerns, prisons, actions passed
 
 
-@dataclass(frozen=True)
+@dataclass
 class ThemePage:
     frame: Frame
     name: str
@@ -267,7 +269,7 @@ def theme_pages(site: SiteInfo, slug: str, groups: list[tuple[PrisonSummary, lis
 
 
 # --- owners -----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OwnerRow:
     """One plan's actions of one owner: how many, and their statuses."""
     inspection: Link
@@ -276,7 +278,7 @@ class OwnerRow:
     spellings: str  # "published as “Head of Safety”" when it differs from the name shown
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OwnerGroup:
     id: str
     name: str
@@ -284,7 +286,7 @@ class OwnerGroup:
     rows: tuple[OwnerRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Owner:
     name: str
     slug: str
@@ -341,7 +343,7 @@ def owners(prisons: Sequence[PrisonSummary], slugs: dict[str, tuple[str, str]]) 
     return result
 
 
-@dataclass(frozen=True)
+@dataclass
 class OwnersPage:
     frame: Frame
     rows: tuple[tuple[Link, int, int], ...]
@@ -354,7 +356,7 @@ def owners_page(site: SiteInfo, found: list[Owner]) -> OwnersPage:
                       tuple((Link(o.name, link(urls.owner(o.slug))), o.actions, o.prisons) for o in found))
 
 
-@dataclass(frozen=True)
+@dataclass
 class OwnerPage:
     frame: Frame
     name: str
@@ -389,14 +391,14 @@ def owner_pages(site: SiteInfo, owner: Owner) -> list[OwnerPage]:
 
 
 # --- all concerns (for readers without JavaScript, and crawlers) -------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InspectionGroup:
     heading: Link  # "Inspection of 13 to 23 February 2023"
     when: object
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConcernsPage:
     frame: Frame
     totals: Totals
@@ -429,7 +431,7 @@ def concerns_pages(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> list[Con
 
 
 # --- the timeline -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass
 class TimelinePage:
     frame: Frame
     year: int | None
@@ -443,13 +445,16 @@ class TimelinePage:
 
 
 def timeline_pages(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> list[TimelinePage]:
-    events = in_order(e for plan in _everything(prisons) for e in plan.events)
+    events = in_order(e for plan in _everything(prisons) for e in plan.timeline_events())
     years = sorted({e.date.year for e in events})
     pages = [_timeline_page(site, urls.timeline(), None, years, prisons,
                             arrange(events, site.as_of, "estate", recent=RECENT, upcoming=UPCOMING), None)]
     marker = today_event(site.as_of)
+    by_year: dict[int, list] = {}
+    for event in events:
+        by_year.setdefault(event.date.year, []).append(event)
     for year in years:
-        shown = [e for e in events if e.date.year == year]
+        shown = by_year[year]
         view = arrange(shown, site.as_of, "estate", with_today=year == site.as_of.year)
         months: dict[dt.date, list] = {}
         for event in shown:
@@ -488,7 +493,7 @@ def _timeline_page(site: SiteInfo, path: str, year: int | None, years: list[int]
 
 
 # --- search, data, and the small pages ---------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Choice:
     """One filter of the search form: the Pagefind filter key, its label, the values in the index."""
     key: str
@@ -497,7 +502,7 @@ class Choice:
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class SearchPage:
     frame: Frame
     search: bool
@@ -533,7 +538,7 @@ def search_page(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> SearchPage:
         concerns=link(urls.concerns_index()), themes=link(urls.themes_index()))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DataFile:
     href: str
     title: str
@@ -542,7 +547,7 @@ class DataFile:
     size: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class DataPage:
     frame: Frame
     files: tuple[DataFile, ...]
@@ -583,7 +588,7 @@ def data_page(site: SiteInfo, prisons: Sequence[PrisonSummary], sizes: dict[str,
         schema=link(urls.data_schema()), feed=link(urls.feed()), as_of=day(site.as_of))
 
 
-@dataclass(frozen=True)
+@dataclass
 class ContentPageView:
     frame: Frame
     title: str
@@ -594,7 +599,7 @@ def content_page(site: SiteInfo, page: ContentPage) -> ContentPageView:
     return ContentPageView(frame(site, page.url, page.title), page.title, Markup(render_page(page.body, site.settings.links)))
 
 
-@dataclass(frozen=True)
+@dataclass
 class NotFoundPage:
     frame: Frame
     prisons: str

@@ -6,9 +6,11 @@ A template that laid each one out with a macro would do that work again for ever
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .. import urls
 from ..status import STATUS_KEYS, Status
 
 
@@ -32,7 +34,7 @@ def owner(name: str, href: str) -> Markup:
 @lru_cache(maxsize=8192)
 def target(text: str, moved: str) -> Markup:
     after = f' <span class="moved">({escape(moved)})</span>' if moved else ""
-    return Markup(f"{escape(text or 'No target date published')}{after}")
+    return Markup(f"{escape(text or 'No target date published', quote=False)}{after}")
 
 
 def data_attributes(values: dict[str, str]) -> Markup:
@@ -41,6 +43,23 @@ def data_attributes(values: dict[str, str]) -> Markup:
 
 
 def link_items(links) -> Markup:
-    """`<li><a href="…">…</a></li>` for each link: the lists of action numbers a plan page repeats (by
-    status, by owner, by target month), dozens of links each."""
+    """`<li><a href="…">…</a></li>` for each link (generator.views.common.Link)."""
     return Markup("".join(f'<li><a href="{escape(link.href)}">{escape(link.text)}</a></li>' for link in links))
+
+
+def action_links(actions) -> Markup:
+    """`<li><a href="#concern-1-action-2">Action 1.2</a></li>` for each (concern number, action index):
+    the lists of actions a plan page has by status and by owner, dozens of links each, made of numbers
+    only (nothing to escape)."""
+    return Markup("".join(f'<li><a href="#{urls.action_id(c, a)}">Action {c}.{a}</a></li>' for c, a in actions))
+
+
+def action_head(action_id: str, number: str) -> Markup:
+    """An action's heading (its id gives search a sub-result) and its permanent link, by the heading."""
+    return Markup(f'<h4 id="{action_id}-heading" class="action__heading">Action {number}</h4>\n'
+                  f'<p class="permalink" data-pagefind-ignore><a href="#{action_id}">Link to action {number}</a></p>')
+
+
+def action_facts(owner: Markup, target: Markup, status: Markup) -> Markup:
+    return Markup(f'<dl class="facts" data-pagefind-ignore><dt>Owner</dt><dd>{owner}</dd><dt>Target</dt><dd>{target}</dd>'
+                  f'<dt>Status</dt><dd>{status}</dd></dl>')

@@ -16,7 +16,7 @@ from ..links import RelatedConcern
 from ..model import KINDS, THEMES, UPDATE_STATUSES, Concern, Establishment, Plan
 from ..site import SiteInfo
 from ..status import STATUS_KEYS, status_of
-from ..timeline import Statuses, arrange, in_order, plan_events, target_span
+from ..timeline import Statuses, TimelineEvent, arrange, in_order, target_span
 from ..wording import Span, When, day, month, month_text, plural, span
 from . import fragments
 from .common import Count, Frame, Link, Linker, PASSED_CAVEAT, counts, frame
@@ -41,7 +41,7 @@ def tally(statuses: Statuses) -> dict[str, int]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Returned:
     """What a later inspection found of this plan: its actions' statuses on the day inspectors came back."""
     when: When  # the later inspection's first day, as a month
@@ -65,7 +65,7 @@ def returned(plan: Plan, later: Plan | None, link: Linker) -> Returned | None:
                     found.get("passed", 0), sum(found.values()), counts(found))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UpdateView:
     when: When
     status: str
@@ -73,18 +73,16 @@ class UpdateView:
     text: Markup
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ActionView:
     id: str
-    number: str  # "1.2"
+    head: Markup  # its heading and permanent link (generator.views.fragments)
     text: Markup
-    owner: Markup  # a link to the owner's page (generator.views.fragments)
-    target: Markup  # as published, and how an update moved it
-    status: Markup  # the status tag
+    facts: Markup  # owner (a link to the owner's page), target as published (and how an update moved it), status
     updates: tuple[UpdateView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RelatedView:
     said: str  # "Raised before" / "Raised again"
     text: str  # "August 2025 inspection, concern 7"
@@ -94,7 +92,7 @@ class RelatedView:
     how: str  # "found by matching wording" / "linked by the site's editors"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CorrectionView:
     published: str
     shown: str
@@ -106,7 +104,7 @@ SEARCH_META = ("title[data-title], establishment[data-establishment], inspection
                "date[data-inspected], kind[data-kind], statuses[data-statuses]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConcernView:
     id: str
     heading_id: str
@@ -122,7 +120,7 @@ class ConcernView:
     search: Markup  # what search knows of it beyond its words: data-* attributes Pagefind reads
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Group:
     """The priority or the key concerns."""
     id: str
@@ -130,7 +128,7 @@ class Group:
     concerns: tuple[ConcernView, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ActionList:
     """Actions listed by number under a heading: one status (`key`), or one owner."""
     id: str
@@ -141,7 +139,7 @@ class ActionList:
     actions: Markup  # the list's items: a link to each action (generator.views.fragments.link_items)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Download:
     path: str
     href: str
@@ -152,7 +150,7 @@ class Download:
     format: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class PlanPage:
     frame: Frame
     establishment: str
@@ -178,7 +176,7 @@ class PlanPage:
     data_page: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class PlanParts:
     """What a plan's page is made from beyond the plan: worked out once per prison."""
     establishment: Establishment
@@ -188,6 +186,7 @@ class PlanParts:
     concern_title: Callable[[tuple[str, str, int]], tuple[str, str]]  # a concern anywhere -> (prison, title)
     downloads: tuple[tuple[str, str, str, str, int], ...]  # (path, title, media type, description, bytes)
     absolute: Callable[[str], str]  # a site path -> its absolute address
+    events: list[TimelineEvent]  # the plan's own
 
 
 def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
@@ -205,12 +204,21 @@ def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
     def status_href(key: str) -> str:
         return "#" + urls.status_id(key)
 
+    owners: dict[str, Markup] = {}  # each owner's link once a page: most own many actions
+
+    def owner(name: str) -> Markup:
+        found = owners.get(name)
+        if found is None:
+            found = owners[name] = fragments.owner(name, link(urls.owner(parts.owner(name)[1])) if name else "")
+        return found
+
+    inspected = day(plan.inspection.start).text
     groups = []
     for kind, label in KINDS.items():
-        concerns = tuple(_concern(plan, c, parts, link) for c in plan.concerns if c.kind == kind)
+        concerns = tuple(_concern(plan, c, parts, link, owner, inspected) for c in plan.concerns if c.kind == kind)
         if concerns:
             groups.append(Group(f"{kind}-concerns", f"{label}s", concerns))
-    events = [e.outline() if e.kind in ("inspection", "report", "plan") else e for e in plan_events(plan, statuses)]
+    events = [e.outline() if e.kind in ("inspection", "report", "plan") else e for e in parts.events]
     return PlanPage(
         frame=frame(site, plan.url, title, crumbs=[(establishment.name, establishment.url)],
                     current=f"{inspection} inspection", scripts=[urls.asset("plan.js")],
@@ -227,8 +235,8 @@ def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
         total=len(statuses), counts=counts(found, status_href), caveat=PASSED_CAVEAT if found.get("passed") else "",
         updates=sum(len(a.updates) for a in plan.actions), returned=returned(plan, later, link),
         groups=tuple(groups),
-        by_status=tuple(ActionList(urls.status_id(key), key, label, found[key], "", fragments.link_items(
-            Link(f"Action {c}.{a}", "#" + urls.action_id(c, a)) for (c, a), s in statuses.items() if s.key == key))
+        by_status=tuple(ActionList(urls.status_id(key), key, label, found[key], "", fragments.action_links(
+            number for number, s in statuses.items() if s.key == key))
             for key, label in STATUS_KEYS.items() if found.get(key)),
         by_owner=_owners(plan, parts, link),
         timeline=plan_timeline(arrange(in_order(events), site.as_of, "plan")),
@@ -242,7 +250,8 @@ def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
     )
 
 
-def _concern(plan: Plan, concern: Concern, parts: PlanParts, link: Linker) -> ConcernView:
+def _concern(plan: Plan, concern: Concern, parts: PlanParts, link: Linker, owner: Callable[[str], Markup],
+             inspected: str) -> ConcernView:
     concern_id = urls.concern_id(concern.number)
     title = short_title(concern)
 
@@ -252,7 +261,7 @@ def _concern(plan: Plan, concern: Concern, parts: PlanParts, link: Linker) -> Co
             return None
         return "#" + urls.concern_id(number)
 
-    actions = tuple(_action(plan, concern, a, parts, link, resolve) for a in concern.actions)
+    actions = tuple(_action(concern, a, parts, owner, resolve) for a in concern.actions)
     found: dict[str, int] = {}
     for action in concern.actions:
         key = parts.statuses[(concern.number, action.index)].key
@@ -270,7 +279,7 @@ def _concern(plan: Plan, concern: Concern, parts: PlanParts, link: Linker) -> Co
         actions=actions,
         search=fragments.data_attributes({
             "establishment": plan.establishment, "year": str(plan.inspection.start.year),
-            "inspection": day(plan.inspection.start).text, "inspected": plan.inspection.start.isoformat(),
+            "inspection": inspected, "inspected": plan.inspection.start.isoformat(),
             "kind": concern.kind_label, "theme": theme or "", "statuses": statuses,
             "title": f"{concern.kind_label} {concern.number}: {title}",
             "pagefind-filter": SEARCH_FILTERS + (", theme[data-theme]" if theme else ""),
@@ -279,14 +288,14 @@ def _concern(plan: Plan, concern: Concern, parts: PlanParts, link: Linker) -> Co
     )
 
 
-def _action(plan: Plan, concern: Concern, action, parts: PlanParts, link: Linker, resolve) -> ActionView:
+def _action(concern: Concern, action, parts: PlanParts, owner: Callable[[str], Markup], resolve) -> ActionView:
     status = parts.statuses[(concern.number, action.index)]
     action_id = urls.action_id(concern.number, action.index)
     return ActionView(
-        id=action_id, number=f"{concern.number}.{action.index}",
+        id=action_id, head=fragments.action_head(action_id, f"{concern.number}.{action.index}"),
         text=Markup(markdown.render(action.text, resolve)),
-        owner=fragments.owner(action.owner, link(urls.owner(parts.owner(action.owner)[1])) if action.owner else ""),
-        target=fragments.target(action.target.text, status.moved_label or ""), status=fragments.status(status),
+        facts=fragments.action_facts(owner(action.owner), fragments.target(action.target.text, status.moved_label or ""),
+                                     fragments.status(status)),
         updates=tuple(UpdateView(day(u.date), UPDATE_STATUSES[u.status],
                                  u.new_target.text if u.new_target else "",
                                  Markup(markdown.render(u.text, resolve)))
@@ -308,14 +317,13 @@ def _related(plan: Plan, related: RelatedConcern, parts: PlanParts, link: Linker
 
 def _owners(plan: Plan, parts: PlanParts, link: Linker) -> tuple[ActionList, ...]:
     """The plan's actions by owner (spellings content/owners.yaml merges are one owner)."""
-    grouped: dict[tuple[str, str], list[Link]] = {}
+    grouped: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for concern in plan.concerns:
         for action in concern.actions:
             if action.owner:
-                grouped.setdefault(parts.owner(action.owner), []).append(
-                    Link(f"Action {concern.number}.{action.index}", "#" + urls.action_id(concern.number, action.index)))
+                grouped.setdefault(parts.owner(action.owner), []).append((concern.number, action.index))
     return tuple(ActionList(urls.owner_id(slug), "", name, len(actions), link(urls.owner(slug)),
-                            fragments.link_items(actions))
+                            fragments.action_links(actions))
                  for (name, slug), actions in sorted(grouped.items(), key=lambda item: (item[0][1], item[0][0])))
 
 

@@ -19,7 +19,7 @@ from . import fragments
 from .common import Link, Linker
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlanEvent:
     """An event on the plan page's own timeline: on `when`, or over `span` (an inspection)."""
     id: str
@@ -31,7 +31,7 @@ class PlanEvent:
     actions: Markup  # a link to each action it counts (generator.views.fragments.link_items)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlanTimeline:
     past: tuple[PlanEvent, ...]
     today: When | None
@@ -46,7 +46,7 @@ def plan_timeline(view: TimelineView) -> PlanTimeline:
                         tuple(map(shown, view.upcoming)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
     """One event on a timeline beyond its plan: when, what (naming prison and plan as the page needs), where.
     A target month has neither `when` nor `span`: the month's heading says it."""
@@ -57,14 +57,14 @@ class Row:
     href: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Month:
     id: str
     label: str
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Timeline:
     """Past, today, upcoming, each by month; what a short timeline leaves out, counted."""
     past: tuple[Month, ...]
