@@ -52,9 +52,26 @@ class WriteError(Exception):
     """Writing the site failed (a full disk, a read-only folder): said in one line; the old site stays."""
 
 
+class WorkerOSError(OSError):
+    """An OSError met in a worker process (a full disk), sent back to the parent as what it is: workers
+    send back the package's own errors whole, and only the text of any other."""
+
+
+@contextmanager
+def _os_errors_sent_back() -> Iterator[None]:
+    try:
+        yield
+    except WorkerOSError:
+        raise
+    except OSError as error:
+        if error.errno is None:
+            raise WorkerOSError(str(error)) from None
+        raise WorkerOSError(error.errno, error.strerror, error.filename) from None
+
+
 # --- the steps a worker runs on its share ----------------------------------------------------------
 def _read_share(share: list[str], sources: Sources, cache: ParseCache | None) -> list[Prison]:
-    with _collector_paused():
+    with _collector_paused(), _os_errors_sent_back():
         return [load_prison(folder, sources.prisons[folder], sources, cache) for folder in share]
 
 
@@ -89,8 +106,9 @@ def _listings_step(_: list[Prison], job: ListingsJob) -> tuple[dict[str, int], l
 
 def _render_step(prisons: list[Prison], job: RenderJob) -> list[PrisonSummary]:
     renderer = Renderer(job.templates)
-    return [write_prison(job.site, prison, job.estate.slice(prison_facts(prison)), renderer, job.folder)
-            for prison in prisons if prison.establishment is not None]
+    with _os_errors_sent_back():
+        return [write_prison(job.site, prison, job.estate.slice(prison_facts(prison)), renderer, job.folder)
+                for prison in prisons if prison.establishment is not None]
 
 
 @contextmanager
@@ -222,7 +240,10 @@ def build(project: Project, output_dir: Path, as_of: dt.date, base_url: str | No
 # --- the output folder -----------------------------------------------------------------------------
 def replaceable(output_dir: Path) -> None:
     """Raise OutputError unless `output_dir` is missing, an empty folder, or one a build made."""
-    if output_dir.is_symlink() or (output_dir.exists() and not output_dir.is_dir()):
+    if output_dir.is_symlink():
+        raise OutputError(f"{output_dir} is a link (to {os.readlink(output_dir)}), and a build replaces its output "
+                          "folder whole — remove the link, or give the folder itself with -o")
+    if output_dir.exists() and not output_dir.is_dir():
         raise OutputError(f"{output_dir} is not a folder — remove it or choose another output folder with -o")
     for parent in output_dir.parents:
         if parent.exists() and not parent.is_dir():
@@ -254,7 +275,11 @@ def replacing(output_dir: Path) -> Iterator[Path]:
                          "or choose another output folder with -o") from None
     try:
         if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the process ends, even when it is killed
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the process ends, even when it is killed
+            except OSError as error:
+                raise WriteError(f"cannot lock {parent} ({error.strerror}), which keeps two builds from writing "
+                                 "there at once — choose an output folder on another disk with -o") from None
         _remove_debris(parent, output_dir.name)
         replaceable(output_dir)  # again: another build may have made it meanwhile
         try:
@@ -269,12 +294,12 @@ def replacing(output_dir: Path) -> Iterator[Path]:
             os.chmod(staging, 0o755)
             _swap(staging, output_dir)
         except OSError as error:
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove_tree(staging)
             raise WriteError(f"could not write the site ({error.strerror or error}"
                              f"{': ' + error.filename if getattr(error, 'filename', None) else ''}) — free some "
                              f"space or fix the folder's permissions; {output_dir} is unchanged") from None
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove_tree(staging)
             raise
     finally:
         os.close(lock)
@@ -286,9 +311,33 @@ def _swap(staging: Path, output_dir: Path) -> None:
     if output_dir.exists():
         old = output_dir.with_name(f".{output_dir.name}-old-{os.getpid()}-{time.monotonic_ns()}")
         os.rename(output_dir, old)
-    os.rename(staging, output_dir)
+    try:
+        os.rename(staging, output_dir)
+    except OSError:
+        if old is not None:
+            os.rename(old, output_dir)  # the old site back where it was
+        raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_tree(old)
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a folder a build made, even where someone made it read-only since."""
+    shutil.rmtree(path, ignore_errors=True)
+    if os.path.lexists(path):
+        _make_writable(path)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _make_writable(folder: str | Path) -> None:
+    try:
+        os.chmod(folder, 0o700)
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _make_writable(entry.path)
 
 
 def _remove_debris(parent: Path, name: str) -> None:
@@ -296,4 +345,4 @@ def _remove_debris(parent: Path, name: str) -> None:
     for prefix in (f".{name}-building-", f".{name}-old-"):
         for path in parent.glob(prefix + "*"):
             if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+                _remove_tree(path)

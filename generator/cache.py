@@ -5,16 +5,21 @@ file's bytes, its path and this package's code (and the versions of the librarie
 never a time, so a changed file or a changed generator simply misses and nothing stale is ever
 served. The folder is safe to delete at any time.
 
-Entries are pickles, read back with an unpickler that can only make this package's model classes
-and plain values: garbage, a truncated file or a pickle of anything else is a miss, never an
-error or code run. Still, keep `.cache/` to what this project's own builds wrote (don't restore it
-from a cache other people can write to).
+An entry is the SHA-256 digest of a pickle, then the pickle. It is read back only when the digest
+matches (so a damaged entry, even one byte of a text, is a miss and never shows on a page), with
+an unpickler that can only make this package's model classes and plain values (so no pickle can
+run code), and only when it is a plan and its problems. Anything else is a miss, never an error.
+An entry made on purpose of the model's classes with wrong values would still be taken, so keep
+`.cache/` to what this project's own builds wrote (never restore it from a cache other people can
+write to).
 """
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import enum
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -27,6 +32,7 @@ from . import model
 from .problems import Problem
 
 ENTRY_PREFIX = "plan-"
+_DIGEST_SIZE = 32  # bytes of SHA-256 before the pickle
 _LIBRARIES = ("pyyaml", "fastjsonschema", "jsonschema", "markdown-it-py")
 
 
@@ -73,8 +79,19 @@ _ALLOWED = {("generator.model", name) for name in model.PICKLED} | {
     ("datetime", "date"), ("generator.problems", "Problem")}
 
 
+def _enum_member(cls: Any, name: Any) -> enum.Enum:
+    """Stands for `getattr` in an entry, by which some Python versions (3.11.2) pickle an enum member,
+    and gives nothing but a member of the model's own enums."""
+    if isinstance(cls, type) and issubclass(cls, enum.Enum) and (cls.__module__, cls.__name__) in _ALLOWED \
+            and isinstance(name, str) and name in cls.__members__:
+        return cls[name]
+    raise pickle.UnpicklingError("getattr is not part of a cache entry, but to name a member of the model's enums")
+
+
 class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "getattr"):
+            return _enum_member
         if (module, name) not in _ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not part of a cache entry")
         return super().find_class(module, name)
@@ -106,7 +123,14 @@ class ParseCache:
             return self.memory[key]
         try:
             with open(self.folder / (ENTRY_PREFIX + key), "rb") as handle:
-                value = _ModelUnpickler(handle).load()
+                data = handle.read()
+            payload = memoryview(data)[_DIGEST_SIZE:]
+            if len(data) <= _DIGEST_SIZE or hashlib.sha256(payload).digest() != data[:_DIGEST_SIZE]:
+                return None
+            stream = io.BytesIO(payload)
+            value = _ModelUnpickler(stream).load()
+            if stream.tell() != len(payload):
+                return None
         except Exception:  # noqa: BLE001 - any damage to an entry is a miss
             return None
         if not _valid(value):
@@ -120,13 +144,21 @@ class ParseCache:
         if self.memory is not None:
             self.memory[key] = value
         try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / (ENTRY_PREFIX + key))
         except OSError:
-            pass
+            return
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(hashlib.sha256(payload).digest())
+                out.write(payload)
+            os.replace(temporary, self.folder / (ENTRY_PREFIX + key))
+        except OSError:  # a full disk: no half-written file is left
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
     def prune(self, used: set[str]) -> int:
         """Delete the entries no current plan file uses (older versions of files, older code), so the

@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,12 +51,21 @@ INDEX_SECONDS = 1800  # the longest Pagefind may take (10,000 plans take a few m
 
 
 def index_site(folder: Path) -> int:
-    """Index the site in `folder` in place; returns the number of files written."""
-    with tempfile.TemporaryDirectory(prefix="actionplans-search-") as documents:
+    """Index the site in `folder` in place; returns the number of files written.
+
+    The documents Pagefind reads are written beside `folder`, in a folder named after it: a build
+    that is killed leaves them where the next build removes what a killed build left (generator.build)."""
+    with tempfile.TemporaryDirectory(prefix=f"{folder.name}-search-", dir=folder.parent) as documents:
         for number, record in enumerate(records_in(folder), 1):
             (Path(documents) / f"{number:06d}.html").write_text(record.html, encoding="utf-8")
         _pagefind(Path(documents), (folder / BUNDLE).resolve())
-    make_filters_deterministic(folder / BUNDLE)
+    try:
+        make_filters_deterministic(folder / BUNDLE)
+    except (ValueError, LookupError, TypeError, EOFError, gzip.BadGzipFile, FileNotFoundError) as error:
+        raise SearchIndexError(f"Pagefind could not index the site: what it wrote is not an index of the Pagefind "
+                               f"version this build reads ({type(error).__name__}: {error}) — install the pinned "
+                               "Pagefind (pip install -e .), or build with --no-search to skip the search index"
+                               ) from None
     drop_unused_ui(folder / BUNDLE)
     return sum(1 for path in (folder / BUNDLE).rglob("*") if path.is_file())
 
@@ -84,9 +94,18 @@ def _pagefind(documents: Path, bundle: Path) -> None:
         raise SearchIndexError(f"Pagefind could not index the site ({error}) — build with --no-search to skip "
                                "the search index") from None
     if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
-        said = " ".join((done.stderr or done.stdout).split())[-300:] or f"exit status {done.returncode}"
+        said = " ".join((done.stderr or done.stdout).split())[-300:] or (
+            f"it was stopped by {_signal_name(-done.returncode)}" if done.returncode < 0 else
+            f"it ended with exit status {done.returncode} without writing an index")
         raise SearchIndexError(f"Pagefind could not index the site: {said} — build with --no-search to skip "
                                "the search index")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 # Pagefind's ready-made search interfaces and its result highlighter: /search/ uses Pagefind's

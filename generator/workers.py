@@ -60,7 +60,11 @@ class Pool(Generic[Share, State]):
         context = multiprocessing.get_context("fork")
         for share in shares:
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=_serve, args=(child_end, start, share), daemon=True)
+            # A forked worker gets copies of the parent's ends of the pipes too, its own and those of the
+            # workers before it: it closes them, so that when the parent is gone (killed), every worker
+            # hears so and ends instead of waiting for its next step for ever.
+            parents_ends = [parent_end, *(connection for _, connection in self._workers)]
+            process = context.Process(target=_serve, args=(child_end, start, share, parents_ends), daemon=True)
             process.start()
             child_end.close()
             self._workers.append((process, parent_end))
@@ -119,8 +123,11 @@ def _receive(connection) -> Any:
         return _Failed(None, "a worker process ended without a result (out of memory, or killed?)")
 
 
-def _serve(connection, start: Callable[[Any], Any], share: Any) -> None:
-    """The worker's loop: make the state, then run each step sent until told to stop."""
+def _serve(connection, start: Callable[[Any], Any], share: Any, parents_ends: Sequence[Any] = ()) -> None:
+    """The worker's loop: make the state, then run each step sent until told to stop (or until the
+    parent is gone)."""
+    for end in parents_ends:
+        end.close()
     try:
         state = start(share)
     except BaseException as error:  # noqa: BLE001 - reported by the first step
@@ -135,14 +142,20 @@ def _serve(connection, start: Callable[[Any], Any], share: Any) -> None:
         if message is None:
             return
         if failure is not None:
-            connection.send(failure)
+            try:
+                connection.send(failure)
+            except OSError:
+                return
             continue
         fn, arg = message
         try:
             result = fn(state, arg)
         except BaseException as error:  # noqa: BLE001 - sent to the parent, which raises it
             result = _failure(error)
-        connection.send(result)
+        try:
+            connection.send(result)
+        except OSError:  # the parent is gone
+            return
 
 
 def _failure(error: BaseException) -> _Failed:

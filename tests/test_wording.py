@@ -37,4 +37,4 @@ def test_the_pieces_a_page_repeats_escape_what_they_are_given():
     assert str(fragments.target("", "")) == "No target date published"
     assert str(fragments.target("August 2023", "Target moved from August 2023 to March 2024")) == \
         'August 2023 <span class="moved">(Target moved from August 2023 to March 2024)</span>'
-    assert 'data-title="a &amp; &#34;b&#34;"' in str(fragments.data_attributes({"title": 'a & "b"', "empty": ""}))
+    assert 'data-title="a &amp; &quot;b&quot;"' in str(fragments.data_attributes({"title": 'a & "b"', "empty": ""}))
