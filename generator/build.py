@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import gc
 import os
-import pickle
 import shutil
 import tempfile
 import time
@@ -26,8 +25,7 @@ from typing import Callable, Iterator
 from . import urls
 from .cache import ParseCache
 from .loader import Prison, Sources, check_between, load_prison, read_sources
-from .pages import (LISTINGS, Estate, PrisonFacts, estate_of, prison_facts, write_estate, write_listing, write_prison,
-                    write_sitemap)
+from .pages import Estate, PrisonFacts, estate_of, prison_facts, write_estate, write_prison, write_sitemap
 from .problems import ContentError, Problem
 from .project import Project
 from .render import Renderer
@@ -85,23 +83,6 @@ class RenderJob:
     estate: Estate
     templates: Path
     folder: Path
-
-
-@dataclass(frozen=True)
-class ListingsJob:
-    site: SiteInfo
-    listings: tuple[str, ...]
-    summaries: bytes  # every prison's summary, pickled once for all the workers
-    owners: dict[str, tuple[str, str]]
-    templates: Path
-    folder: Path
-
-
-def _listings_step(_: list[Prison], job: ListingsJob) -> tuple[dict[str, int], list[str]]:
-    files, renderer, summaries = SiteFiles(job.folder), Renderer(job.templates), pickle.loads(job.summaries)
-    for listing in job.listings:
-        write_listing(job.site, listing, summaries, job.owners, renderer, files)
-    return files.written, files.pages
 
 
 def _render_step(prisons: list[Prison], job: RenderJob) -> list[PrisonSummary]:
@@ -192,20 +173,12 @@ def make_site(project: Project, folder: Path, site_of: Callable[[Sources], SiteI
         say("writing each prison's pages and data")
         summaries = sorted((s for found in pool.step(_render_step, RenderJob(site, estate, project.templates_dir, folder))
                             for s in found), key=lambda s: s.slug)
-        files = SiteFiles(folder)
-        for summary in summaries:
-            files.merge(summary.files, summary.pages)
-        say("writing the pages about every prison")
-        # The long listings are written by the workers, half each, while this process writes the rest.
-        shares = [LISTINGS[i::pool.size] for i in range(pool.size)] if pool.size > 1 else []
-        if shares:
-            data = pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL)
-            listed = pool.each(_listings_step, [ListingsJob(site, share, data, estate.owners, project.templates_dir,
-                                                            folder) for share in shares])
-        write_estate(site, sources, summaries, estate.owners, Renderer(project.templates_dir), files, project.assets_dir,
-                     listings=() if shares else LISTINGS)
-        for written, pages in (listed() if shares else ()):
-            files.merge(written, pages)
+    files = SiteFiles(folder)
+    for summary in summaries:
+        files.merge(summary.files, summary.pages)
+    say("writing the pages about every prison")
+    write_estate(site, sources, summaries, estate.owners, Renderer(project.templates_dir), files, project.assets_dir,
+                 forked=forked)
     write_sitemap(site, files)
     if cache is not None:
         cache.prune(checked.keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from . import urls
 from .data import join_csv, join_json, plan_csv, plan_json, schema_json, size_text
@@ -17,6 +17,7 @@ from .render import Renderer
 from .site import SiteFiles, SiteInfo
 from .sitemap import robots_txt, sitemap_xml
 from .views import estate as estate_views
+from .workers import Pool, cores
 from .views.plan import PlanParts, plan_page, plan_statuses, short_title
 from .views.prison import (PrisonSummary, establishment_page, plan_summary, prison_events,
                            prison_timeline_page)
@@ -69,9 +70,12 @@ def estate_of(prisons: Iterable[PrisonFacts], aliases: dict[str, str]) -> Estate
                   {k: v for prison in prisons for k, v in prison.titles.items()})
 
 
-def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Renderer, folder: Path) -> PrisonSummary:
+def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Renderer, folder: Path,
+                 first: frozenset[str] = frozenset(), ready: Callable[[], None] | None = None) -> PrisonSummary:
     """Every file of one prison: its plans' pages and data files, its page, timeline and feed. The
-    summary records what it wrote and what it took from other prisons (`estate`: only that)."""
+    summary records what it wrote and what it took from other prisons (`estate`: only that). The
+    plans whose month is in `first` are written first, then `ready()` is called (serve then reloads
+    the browsers showing them)."""
     establishment = prison.establishment
     files = SiteFiles(folder)
     statuses = {plan.month_key: plan_statuses(plan, site.as_of) for plan in establishment.plans}
@@ -80,7 +84,10 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
               for p in establishment.plans for c in p.concerns}
     events = prison_events(establishment, statuses)
     summaries = []
-    for plan in establishment.plans:
+    for plan in sorted(establishment.plans, key=lambda p: p.month_key not in first):
+        if ready is not None and plan.month_key not in first:
+            ready()
+            ready = None
         json_bytes = plan_json(plan, site.as_of, site.base_url, statuses[plan.month_key])
         csv_bytes = plan_csv(plan, site.as_of, site.base_url, statuses[plan.month_key])
         csv_path, json_path = urls.plan_csv(plan.slug, plan.month_key), urls.plan_json(plan.slug, plan.month_key)
@@ -94,6 +101,8 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
              (json_path, "This plan as JSON", "application/json", "concerns, actions and updates, nested",
               len(json_bytes))), site.absolute, [e for e in events if e.month_key == plan.month_key])
         files.write(plan.url, renderer.render("layouts/plan.html", page=plan_page(site, plan, parts)), page=True)
+    if ready is not None:
+        ready()
     for plan in establishment.plans:
         summaries.append(plan_summary(plan, statuses[plan.month_key],
                                       [e for e in events if e.month_key == plan.month_key], site.base_url))
@@ -142,23 +151,46 @@ def write_listing(site: SiteInfo, listing: str, prisons: Sequence[PrisonSummary]
         raise ValueError(f"no listing called {listing!r}")
 
 
+LISTINGS_IN_WORKERS_FROM = 200  # plans: below it, forking costs more than the listings take
+
+
 def write_estate(site: SiteInfo, sources: Sources, prisons: Sequence[PrisonSummary], owners: dict[str, tuple[str, str]],
-                 renderer: Renderer, files: SiteFiles, assets: Path | None, listings: Sequence[str] = LISTINGS) -> None:
-    """Every file that shows more than one prison, from their summaries, but the LISTINGS not in
-    `listings` (written elsewhere meanwhile); the static assets (unless `assets` is None: unchanged in
-    the folder). The sitemap is written by `write_sitemap`, once every page is."""
+                 renderer: Renderer, files: SiteFiles, assets: Path | None, forked: bool = True) -> None:
+    """Every file that shows more than one prison, from their summaries, and the static assets
+    (unless `assets` is None: unchanged in the folder). For a large estate, two forked processes
+    write the long LISTINGS meanwhile, half each: they have the summaries by being forked, so nothing
+    is sent to them. The sitemap is written by `write_sitemap`, once every page is."""
+    plans = sorted((p for prison in prisons for p in prison.plans), key=lambda p: p.key)
+    forked = forked and len(plans) >= LISTINGS_IN_WORKERS_FROM and cores() > 1
+    shares = [list(LISTINGS[0::2]), list(LISTINGS[1::2])] if forked else [list(LISTINGS)]
+
+    def write_listings(share: list[str]) -> tuple[dict[str, int], list[str]]:
+        written = SiteFiles(files.folder)
+        for listing in share:
+            write_listing(site, listing, prisons, owners, renderer, written)
+        return written.written, written.pages
+
+    with Pool(shares, write_listings, forked=forked) as pool:
+        _write_the_rest(site, sources, prisons, plans, renderer, files, assets)
+        for written, pages in pool.step(_made):
+            files.merge(written, pages)
+
+
+def _made(result, _: None):
+    return result
+
+
+def _write_the_rest(site: SiteInfo, sources: Sources, prisons: Sequence[PrisonSummary], plans: list,
+                    renderer: Renderer, files: SiteFiles, assets: Path | None) -> None:
     def page(path: str, template: str, view) -> None:
         files.write(path, renderer.render(template, page=view), page=True)
 
     page(urls.home(), "layouts/home.html", estate_views.home_page(site, prisons))
     page(urls.establishments_index(), "layouts/establishments.html", estate_views.prisons_page(site, prisons))
-    for listing in listings:
-        write_listing(site, listing, prisons, owners, renderer, files)
     page(urls.search(), "layouts/search.html", estate_views.search_page(site, prisons))
     for content_page in sources.pages:
         page(content_page.url, "layouts/page.html", estate_views.content_page(site, content_page))
     files.write(urls.not_found(), renderer.render("layouts/404.html", page=estate_views.not_found_page(site)))
-    plans = sorted((p for prison in prisons for p in prison.plans), key=lambda p: p.key)
     sizes = {
         urls.data_plans_json(): files.write(urls.data_plans_json(), join_json(
             (files.read(urls.plan_json(p.slug, p.month_key)) for p in plans), site.as_of, site.base_url)),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ from .pages import estate_of, prison_facts, write_estate, write_prison, write_si
 from .problems import ContentError
 from .project import Project
 from .render import Renderer, TemplateProblem
+from .saves import Changes, watch
 from .site import SiteFiles, SiteInfo
 from .views.prison import PrisonSummary
 
-QUIET_SECONDS = 0.04  # a burst of saves (an editor writing several files) ends after this long without one
 WAIT_SECONDS = 60.0  # the longest a request waits for its file to be rewritten
 
 
@@ -47,6 +46,7 @@ class LiveSite:
     checked: Checked | None = None
     site: SiteInfo | None = None
     summaries: dict[str, PrisonSummary] = field(default_factory=dict)  # by prison
+    renderer: Renderer | None = None  # templates compiled once: a change to them builds everything again
     estate_files: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     fresh: threading.Condition = field(default_factory=threading.Condition)
@@ -66,16 +66,16 @@ class LiveSite:
         changed prisons are written. Errors go to self.errors, and the served files stay as they were."""
         started, first = time.perf_counter(), []
 
-        def first_ready() -> None:
-            first.append(time.perf_counter() - started)
-            reload()
+        def first_ready() -> None:  # once, however many prisons had saved plans
+            if not first:
+                first.append(time.perf_counter() - started)
+                reload()
         plans = self.project.plans_dir  # rebuilds run one at a time, on the thread that hears of saves
         try:
             if self.checked is None or changed is None or not all(Path(p).is_relative_to(plans) for p in changed):
                 files = self._build_whole()
             else:
-                files = self._rebuild({Path(p).relative_to(plans).parts[0] for p in changed if p != str(plans)},
-                                      first_ready)
+                files = self._rebuild({Path(p).relative_to(plans) for p in changed if p != str(plans)}, first_ready)
             self.errors = []
         except Exception as error:  # noqa: BLE001 - shown, and serving goes on with the last good site
             files = 0
@@ -91,9 +91,11 @@ class LiveSite:
     def _site(self, sources) -> SiteInfo:
         return SiteInfo(sources.settings, self.as_of or dt.date.today(), self.base_url, self.search)
 
-    def _rebuild(self, changed: set[str], first_ready: Callable[[], None]) -> int:
-        """Plan files of the prison folders `changed` were saved: those prisons, every other prison whose
-        pages show what changed, then the pages about every prison."""
+    def _rebuild(self, saved: set[Path], first_ready: Callable[[], None]) -> int:
+        """Plan files were `saved` (paths in content/plans/): their plans' pages first (then browsers
+        reload), their prisons', every other prison whose pages show what changed, then the pages
+        about every prison."""
+        changed = {path.parts[0] for path in saved}
         sources = read_sources(self.project)
         site = self._site(sources)
         if site != self.site:  # the day changed under a long-running serve
@@ -106,12 +108,22 @@ class LiveSite:
         for folder, fact in facts.items():  # e.g. a new owner moved the page slug of one they show
             if folder not in prisons and folder in self.summaries and estate.slice(fact) != self.summaries[folder].used:
                 prisons[folder] = load_prison(folder, sources.prisons[folder], sources, self.cache)
-        self._hold(lambda file: file.startswith(tuple(f"{folder}/" for folder in prisons)))  # folder: the slug
-        renderer, written = Renderer(self.project.templates_dir), 0
-        for folder, prison in sorted(prisons.items()):
+        # Requests wait for every file but those of prisons not rewritten (a prison's folder in the site
+        # is its folder here) and the assets; the saved plans' pages, once they are written.
+        kept = {file for folder, s in self.summaries.items() if folder not in prisons for file in s.files}
+        pages = tuple(f"{path.parts[0]}/{path.stem}/" for path in saved if len(path.parts) == 2)
+        self._hold(lambda file: file not in kept and not file.startswith("assets/"))
+
+        def saved_written() -> None:
+            self._hold(lambda file: file not in kept and not file.startswith(("assets/", *pages)))
+            first_ready()
+        written = 0
+        for folder, prison in sorted(prisons.items(), key=lambda item: item[0] not in changed):
             old, new = self.summaries.pop(folder, None), {}
             if prison.establishment is not None:
-                self.summaries[folder] = write_prison(site, prison, estate.slice(facts[folder]), renderer, self.folder)
+                first = frozenset(p.stem for p in saved if p.parts[0] == folder and len(p.parts) == 2)
+                self.summaries[folder] = write_prison(site, prison, estate.slice(facts[folder]), self.renderer,
+                                                      self.folder, first, saved_written if first else None)
                 new = self.summaries[folder].files
             _remove(self.folder, (old.files.keys() if old else set()) - new.keys())
             written += len(new)
@@ -123,7 +135,7 @@ class LiveSite:
         first_ready()
         summaries = sorted(self.summaries.values(), key=lambda s: s.slug)
         files = SiteFiles(self.folder, pages=[page for s in summaries for page in s.pages])
-        write_estate(site, sources, summaries, estate.owners, renderer, files, None)  # assets: unchanged
+        write_estate(site, sources, summaries, estate.owners, self.renderer, files, None)  # assets: unchanged
         write_sitemap(site, files)
         _remove(self.folder, self.estate_files - files.written.keys())
         self.estate_files = set(files.written)
@@ -134,7 +146,7 @@ class LiveSite:
         self._hold(lambda file: True)
         with replacing(self.folder) as staging:
             checked, site, summaries, files = make_site(self.project, staging, self._site, cache=self.cache)
-        self.checked, self.site = checked, site
+        self.checked, self.site, self.renderer = checked, site, Renderer(self.project.templates_dir)
         self.summaries = {s.slug: s for s in summaries}  # a plan's folder is its prison's slug (check says so)
         self.estate_files = {file for file in files.written if not file.startswith("assets/")} - \
             {file for s in summaries for file in s.files}
@@ -174,46 +186,6 @@ def make_app(live: LiveSite):
         start_response(status, [("Content-Type", kind + "; charset=utf-8" * text), ("Cache-Control", "no-store")])
         return [body]
     return app
-
-
-class Changes:
-    """The paths saved since last asked, as the system reports them (watchdog's event handler)."""
-
-    def __init__(self) -> None:
-        self.paths, self.saved = set(), threading.Event()
-
-    def dispatch(self, event) -> None:
-        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
-            return
-        for path in (os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")):
-            if path and not os.path.basename(path).startswith((".", "#")) and not path.endswith("~"):  # editors' own
-                self.paths.add(os.path.abspath(path))
-                self.saved.set()
-
-    def settled(self, stop: threading.Event) -> set[str]:
-        """Wait for a save, then until none came for QUIET_SECONDS: one rebuild for a burst of saves."""
-        while not (self.saved.wait(0.2) or stop.is_set()):
-            pass
-        while self.saved.is_set() and not stop.is_set():
-            self.saved.clear()
-            time.sleep(QUIET_SECONDS)
-        found, self.paths = self.paths, set()
-        return found
-
-
-def watch(folders: list[Path], changes: Changes):
-    from watchdog.observers import Observer
-    from watchdog.observers.polling import PollingObserver
-    for make in (Observer, lambda: PollingObserver(timeout=0.1)):  # no inotify watches left: look instead
-        observer = make()
-        try:
-            for folder in folders:
-                observer.schedule(changes, str(folder), recursive=True)
-            observer.start()
-            return observer
-        except OSError:
-            continue
-    raise OSError("cannot watch the content and templates folders for changes")
 
 
 def serve(live: LiveSite, host: str, port: int, say: Callable[[str], None],

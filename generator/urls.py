@@ -26,6 +26,7 @@ __all__ = [
 MAX_SLUG_LENGTH = 100
 
 
+@lru_cache(maxsize=65536)  # names of prisons and owners repeat in every plan
 def slugify(name: str) -> str:
     """Lower case ASCII words joined by '-': 'HMP Peterborough (Men)' -> 'hmp-peterborough-men'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

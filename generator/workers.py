@@ -72,28 +72,14 @@ class Pool(Generic[Share, State]):
     def step(self, fn: Callable[[State, Any], Any], arg: Any = None) -> list[Any]:
         if self._inline is not None:
             return [fn(state, arg) for state in self._inline]
-        return self.each(fn, [arg] * len(self._workers))()
-
-    @property
-    def size(self) -> int:
-        return len(self._workers) or len(self._inline or ())
-
-    def each(self, fn: Callable[[State, Any], Any], args: Sequence[Any]) -> Callable[[], list[Any]]:
-        """Start `fn(state, args[i])` in worker i, and return what waits for the results: the caller
-        may work meanwhile. (In this process, `fn` runs when the results are asked for.)"""
-        if self._inline is not None:
-            return lambda: [fn(state, arg) for state, arg in zip(self._inline, args)]
-        for (_, connection), arg in zip(self._workers, args):
+        for _, connection in self._workers:
             connection.send((fn, arg))
-
-        def results() -> list[Any]:
-            found = [_receive(connection) for _, connection in self._workers[:len(args)]]
-            for result in found:
-                if isinstance(result, _Failed):
-                    if result.error is not None:
-                        raise result.error
-                    raise WorkerFailure(result.text)
-            return found
+        results = [_receive(connection) for _, connection in self._workers]
+        for result in results:
+            if isinstance(result, _Failed):
+                if result.error is not None:
+                    raise result.error
+                raise WorkerFailure(result.text)
         return results
 
     def close(self) -> None:

@@ -80,5 +80,6 @@ def test_no_module_of_the_generator_imports_one_that_imports_it_back():
 
 
 def test_the_serve_command_stays_short():
-    """`serve` is "rebuild, then reload": what it adds to a build fits in one short module."""
+    """`serve` is "rebuild, then reload": what it adds to a build fits in one short module (hearing of
+    saves, in generator/saves.py, is apart)."""
     assert len((PACKAGE / "serve.py").read_text(encoding="utf-8").splitlines()) <= 250
