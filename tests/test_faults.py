@@ -565,7 +565,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_builds_in_a_temporary_folder_of_its_own_and_removes_it(project, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_serve_builds_in_a_temporary_folder_of_its_own_and_removes_it(project, tmp_path, stop):
     private_temp = tmp_path / "temp"
     private_temp.mkdir()
     port = free_port()
@@ -582,7 +583,7 @@ def test_serve_builds_in_a_temporary_folder_of_its_own_and_removes_it(project, t
         served = [p for p in private_temp.iterdir() if p.name.startswith("actionplans-serve-")]
         assert len(served) == 1 and (served[0] / "site" / "index.html").is_file()
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)
         server.wait(timeout=30)
 
     assert server.returncode == 0, server.stdout.read()

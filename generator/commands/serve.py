@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +28,11 @@ def run(project: Project, host: str = "127.0.0.1", port: int = 8000, as_of: dt.d
         if live.search:
             index_in_background(live.folder)
 
+    def stopped(number, frame) -> None:  # `kill` or a closed terminal: stop as Ctrl-C does, removing the folder
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, stopped)
     folder = Path(tempfile.mkdtemp(prefix="actionplans-serve-"))
     try:
         live = LiveSite(project, folder / "site", as_of, base_url or f"http://{host}:{port}/",
