@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import fastjsonschema
-import jsonschema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 from .sources import shorten
 
@@ -61,6 +63,8 @@ def compile_plan_validator() -> None:
 
 @cache
 def _full_validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # only a file with problems needs it: a build of valid files does not load it
+
     schema = load_schema(name)
     formats = jsonschema.FormatChecker(formats=())
     formats.checks("date")(_real_date)

