@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import io
 
-from ..header import is_table_header
 from ..records import failure
-from .shape import BELOW, BELOW_WARNING, DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
+from .shape import Document, Paragraph, Run, body_parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -28,52 +27,13 @@ def read_docx(data: bytes, source_name: str) -> Document:
     except Exception:  # a damaged package fails in many ways inside python-docx and lxml
         raise failure(source_name, None, "the Word document is damaged and cannot be read",
                       "open it in a word processor, save it again as .docx, and import the new copy") from None
-    return Document("Word document", tuple(_parts(body, styles, source_name)))
+    return Document("Word document", tuple(body_parts(_blocks_read(body, styles), source_name)))
 
 
-def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
-    parts: list[Part] = []
-    paragraphs = tables = row_number = 0
-    columns: int | None = None  # the plan table's column count, once found
+def _blocks_read(body, styles: "_Styles"):
+    """The body's paragraphs and tables (rows of cells of paragraphs), in reading order."""
     for block in _blocks(body):
-        if block.tag == W + "p":
-            paragraphs += 1
-            paragraph = _paragraph(block, styles)
-            where = f"paragraph {paragraphs}"
-            if columns is None:
-                part = title_part(where, paragraph)
-            else:
-                part = Part(DROPPED, where, paragraph.text, BELOW, BELOW_WARNING)
-            if part is not None and part.text:
-                parts.append(part)
-            continue
-        tables += 1
-        rows = [_row(tr, styles) for tr in _children(block, "tr")]
-        if columns is None and rows and is_table_header("\t".join(_plain_row(rows[0]))):
-            columns = len(rows[0])
-        if columns is not None and rows and len(rows[0]) == columns:
-            for cells in rows:
-                row_number += 1
-                parts.append(row_part(f"table row {row_number}", [cell_html(c) for c in cells]))
-            continue
-        for r, cells in enumerate(rows, 1):  # a table that is not the plan's: its text, cell by cell
-            for paragraph in (p for c in cells for p in c):
-                where = f"table {tables}, row {r}"
-                if columns is None:
-                    part = title_part(where, paragraph)
-                else:
-                    part = Part(DROPPED, where, paragraph.text, "a table below the plan's table", BELOW_WARNING)
-                if part is not None and part.text:
-                    parts.append(part)
-    if columns is None:
-        raise failure(source_name, None, "no table found: no table of the document has a header row naming "
-                      "'Concerns', 'Response Action', 'Responsible Owner' and 'Target Date'",
-                      "check that this is a published action plan with its table of concerns")
-    return parts
-
-
-def _plain_row(cells: list[list[Paragraph]]) -> list[str]:
-    return [" ".join(p.text for p in c) for c in cells]
+        yield _paragraph(block, styles) if block.tag == W + "p" else [_row(tr, styles) for tr in _children(block, "tr")]
 
 
 # --- the XML --------------------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..header import is_table_header
 from ..records import failure
-from .shape import BELOW, BELOW_WARNING, DROPPED, Document, Paragraph, Part, Run, cell_html, row_part, title_part
+from .shape import Document, Paragraph, Run, body_parts
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -36,7 +35,7 @@ def read_odt(data: bytes, source_name: str) -> Document:
     except Exception:  # a damaged package fails in many ways inside odfpy and its XML parser
         raise failure(source_name, None, "the OpenDocument file is damaged and cannot be read",
                       "open it in a word processor, save it again as .odt, and import the new copy") from None
-    return Document("OpenDocument text", tuple(_parts(body, styles, source_name)))
+    return Document("OpenDocument text", tuple(body_parts(_blocks_read(body, styles), source_name)))
 
 
 def _encrypted(data: bytes) -> bool:
@@ -47,41 +46,10 @@ def _encrypted(data: bytes) -> bool:
         return False
 
 
-def _parts(body, styles: "_Styles", source_name: str) -> list[Part]:
-    parts: list[Part] = []
-    paragraphs = tables = row_number = 0
-    columns: int | None = None
+def _blocks_read(body, styles: "_Styles"):
+    """The body's paragraphs and tables (rows of cells of paragraphs), in reading order."""
     for block in _blocks(body):
-        if block.qname != (TABLE, "table"):
-            paragraphs += 1
-            paragraph = _paragraph(block, styles, item=block.qname == (TEXT, "list-item"))
-            where = f"paragraph {paragraphs}"
-            part = (title_part(where, paragraph) if columns is None
-                    else Part(DROPPED, where, paragraph.text, BELOW, BELOW_WARNING))
-            if part is not None and part.text:
-                parts.append(part)
-            continue
-        tables += 1
-        rows = [_row(tr, styles) for tr in _rows(block)]
-        if columns is None and rows and is_table_header("\t".join(" ".join(p.text for p in c) for c in rows[0])):
-            columns = len(rows[0])
-        if columns is not None and rows and len(rows[0]) == columns:
-            for cells in rows:
-                row_number += 1
-                parts.append(row_part(f"table row {row_number}", [cell_html(c) for c in cells]))
-            continue
-        for r, cells in enumerate(rows, 1):  # a table that is not the plan's: its text, cell by cell
-            for paragraph in (p for c in cells for p in c):
-                where = f"table {tables}, row {r}"
-                part = (title_part(where, paragraph) if columns is None
-                        else Part(DROPPED, where, paragraph.text, "a table below the plan's table", BELOW_WARNING))
-                if part is not None and part.text:
-                    parts.append(part)
-    if columns is None:
-        raise failure(source_name, None, "no table found: no table of the document has a header row naming "
-                      "'Concerns', 'Response Action', 'Responsible Owner' and 'Target Date'",
-                      "check that this is a published action plan with its table of concerns")
-    return parts
+        yield _paragraph(block, styles, item=block.qname == (TEXT, "list-item")) if block.qname != (TABLE, "table") else [_row(tr, styles) for tr in _rows(block)]
 
 
 # --- the XML --------------------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Iterable, Union
+
+from ..header import is_table_header
+from ..records import failure
 
 TITLE, ROW, DROPPED, STRAY = "title", "row", "dropped", "stray"
 BELOW = "text below the table (not part of the plan's table)"
@@ -79,3 +83,43 @@ def row_part(where: str, cells: list[str]) -> Part:
 
 def title_part(where: str, paragraph: Paragraph) -> Part | None:
     return Part(TITLE, where, paragraph_html(paragraph)) if paragraph.text else None
+
+
+Cells = list[list[Paragraph]]  # a table row: each cell's paragraphs
+Table = list[Cells]
+
+
+def body_parts(blocks: Iterable[Union[Paragraph, Table]], source_name: str) -> list[Part]:
+    """A word processor's body, paragraphs and tables in reading order, as parts: the plan's table is
+    the first whose first row names its columns ('Concerns' … 'Target Date'); above it is the title
+    block, below it what is reported as dropped (a later table of the same shape goes on the plan's)."""
+    parts: list[Part] = []
+    paragraphs = tables = row_number = 0
+    columns: int | None = None  # the plan table's column count, once found
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            paragraphs += 1
+            parts.append(_outside(f"paragraph {paragraphs}", block, columns is None, BELOW))
+            continue
+        tables += 1
+        if columns is None and block and is_table_header("\t".join(" ".join(p.text for p in c) for c in block[0])):
+            columns = len(block[0])
+        if columns is not None and block and len(block[0]) == columns:
+            for cells in block:
+                row_number += 1
+                parts.append(row_part(f"table row {row_number}", [cell_html(c) for c in cells]))
+            continue
+        for r, cells in enumerate(block, 1):  # a table that is not the plan's: its text, cell by cell
+            for paragraph in (p for c in cells for p in c):
+                parts.append(_outside(f"table {tables}, row {r}", paragraph, columns is None,
+                                      "a table below the plan's table"))
+    if columns is None:
+        raise failure(source_name, None, "no table found: no table of the document has a header row naming "
+                      "'Concerns', 'Response Action', 'Responsible Owner' and 'Target Date'",
+                      "check that this is a published action plan with its table of concerns")
+    return [part for part in parts if part is not None and part.text]
+
+
+def _outside(where: str, paragraph: Paragraph, above: bool, why: str) -> Part | None:
+    """A paragraph outside the plan's table: the title block above it, dropped below it."""
+    return title_part(where, paragraph) if above else Part(DROPPED, where, paragraph.text, why, BELOW_WARNING)
