@@ -112,10 +112,10 @@ class ParseCache:
     def __init__(self, folder: Path, memory: bool = False):
         self.folder = folder
         self.memory: dict[str, Entry] | None = {} if memory else None
+        self.version = code_version()  # worked out here, once, not in each worker process
 
-    @staticmethod
-    def key(data: bytes, display: str) -> str:
-        return hashlib.sha256(f"{code_version()}\0{display}\0".encode() + data).hexdigest()[:40]
+    def key(self, data: bytes, display: str) -> str:
+        return hashlib.sha256(f"{self.version}\0{display}\0".encode() + data).hexdigest()[:40]
 
     def get(self, key: str) -> Entry | None:
         """The entry, or None for a miss: no entry, or one that cannot be read back whole."""

@@ -43,6 +43,15 @@ class Renderer:
             auto_reload=False,
         )
 
+    def compile_all(self) -> None:
+        """Compile every template now: `serve` does, so the first page rebuilt after a save does not
+        wait for its templates to compile (a mistake in one is found when a page uses it)."""
+        for name in self.env.list_templates(extensions=["html", "xml"]):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
+
     def render(self, name: str, **context: Any) -> bytes:
         """Render one template, turning any template mistake into a TemplateProblem with file:line."""
         try:

@@ -21,6 +21,7 @@ from .pages import estate_of, prison_facts, write_estate, write_prison, write_si
 from .problems import ContentError
 from .project import Project
 from .render import Renderer, TemplateProblem
+from .schema import compile_plan_validator
 from .saves import Changes, watch
 from .site import SiteFiles, SiteInfo
 from .views.prison import PrisonSummary
@@ -147,6 +148,8 @@ class LiveSite:
         with replacing(self.folder) as staging:
             checked, site, summaries, files = make_site(self.project, staging, self._site, cache=self.cache)
         self.checked, self.site, self.renderer = checked, site, Renderer(self.project.templates_dir)
+        self.renderer.compile_all()  # the workers rendered the pages: compile here before the next save
+        compile_plan_validator()
         self.summaries = {s.slug: s for s in summaries}  # a plan's folder is its prison's slug (check says so)
         self.estate_files = {file for file in files.written if not file.startswith("assets/")} - \
             {file for s in summaries for file in s.files}

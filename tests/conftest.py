@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seeds"
 AS_OF = dt.date(2026, 11, 23)
 
-# The Content-Security-Policy the README recommends; the browser tests serve the site with it.
+# The Content-Security-Policy docs/publishing.md recommends; the browser tests serve the site with it.
 RECOMMENDED_CSP = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
                    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
                    "frame-ancestors 'none'")

@@ -18,7 +18,7 @@ from conftest import AS_OF, REPO, plan_data
 from generator.cli import make_parser
 
 SUBCOMMANDS = ("import", "check", "build", "serve")
-OPTIONS = {  # what each --help must list (and so what the README and the workflow may use)
+OPTIONS = {  # what each --help must list (and so what the README, docs/ and the workflow may use)
     "import": ("--output", "--force"),
     "check": ("--project", "--format", "--strict"),
     "build": ("--project", "--output", "--base-url", "--as-of", "--no-search", "--strict", "--format", "--quiet"),

@@ -29,7 +29,7 @@ SUB_PATH = ("https://example.org/plans/", "/plans/")
 DOMAIN_ROOT = ("https://example.org/", "/")
 HOSTS = pytest.mark.parametrize("base_url, mount", [SUB_PATH, DOMAIN_ROOT], ids=["sub-path", "domain-root"])
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"))
-# The response headers the README recommends for any host that can set them (GitHub Pages cannot).
+# The response headers docs/publishing.md recommends for any host that can set them (GitHub Pages cannot).
 SECURITY_HEADERS = {
     "Content-Security-Policy": RECOMMENDED_CSP,
     "X-Content-Type-Options": "nosniff",
@@ -363,5 +363,5 @@ def test_the_recommended_security_headers_block_nothing_the_site_uses(make_proje
     assert problems == []
 
 
-def test_the_readme_recommends_the_policy_the_browser_tests_serve():
-    assert RECOMMENDED_CSP in (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_publishing_guide_recommends_the_policy_the_browser_tests_serve():
+    assert RECOMMENDED_CSP in (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
