@@ -12,7 +12,6 @@ take plain facts of each file, so a process that holds only those can run them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -236,7 +235,7 @@ def read_plan(path: Path | str, display: str, data: bytes | None = None) -> tupl
         _check_plan(document, path, report)
     if schema_problems:
         return None, report.problems
-    plan = _build_plan(document, display, hashlib.sha256(text.encode("utf-8")).hexdigest()[:32])
+    plan = _build_plan(document, display)
     report.problems.extend(reference_warnings([plan]))  # here, so it runs in parallel and is cached
     return plan, report.problems  # kept despite errors found by the checks, for the checks between files
 
@@ -255,7 +254,7 @@ def _context(document: Any, path: tuple[Any, ...]) -> str:
     return ""
 
 
-def _build_plan(doc: dict, display: str, digest: str = "") -> Plan:
+def _build_plan(doc: dict, display: str) -> Plan:
     """The model of a plan that fits the schema (its dates are real dates)."""
     concerns = []
     for c in doc["concerns"]:
@@ -281,7 +280,7 @@ def _build_plan(doc: dict, display: str, digest: str = "") -> Plan:
         report_published=dt.date.fromisoformat(doc["report_published"]),
         plan_submitted=dt.date.fromisoformat(doc["plan_submitted"]),
         source=Source(doc["source"]["title"], doc["source"].get("url")),
-        concerns=tuple(concerns), path=display, digest=digest)
+        concerns=tuple(concerns), path=display)
 
 
 # --- checks of one plan file, on its document: each reads only its own fields and runs when they are sound

@@ -227,8 +227,6 @@ class Plan:
     source: Source
     concerns: tuple[Concern, ...]
     path: str  # the content file, relative to the project root, for messages
-    # A digest of the file's text: outputs made from this plan are reused while it is unchanged.
-    digest: str = field(default="", compare=False, repr=False)
     # Derived once (pages read them thousands of times): the establishment's slug, and the
     # plan's identity within it, the month the inspection started.
     slug: str = field(init=False)
