@@ -92,11 +92,6 @@ class TimelineEvent:
             prefix = self.establishment if self.kind in PLAN_KINDS else f"{self.establishment}, {self.plan_label}"
         return f"{prefix}: {_lower_first(self.title)}" if prefix else self.title
 
-    def outline(self) -> "TimelineEvent":
-        """The event without the list of its actions: what pages about more than the plan need."""
-        return TimelineEvent(self.date, self.kind, self.title, self.establishment, self.slug, self.month_key,
-                             self.end, self.text, (), self.concern, self.action) if self.actions else self
-
 
 @dataclass(frozen=True, slots=True)
 class TimelineView:

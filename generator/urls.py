@@ -13,7 +13,7 @@ from functools import lru_cache
 
 __all__ = [
     "slugify", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
-    "status_id", "owner_id", "event_id", "content_page",
+    "status_id", "owner_id", "event_id",
     "theme", "owner", "establishments_index", "themes_index", "owners_index", "concerns_index",
     "search", "search_bundle", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
     "content_page", "not_found", "sitemap", "robots", "feed", "establishment_feed", "plan_json", "plan_csv",

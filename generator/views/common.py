@@ -7,17 +7,17 @@ building a plan page's hundreds of them a third slower.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from markupsafe import Markup
 
 from .. import urls
 from ..site import SiteInfo
-from ..status import PASSED, STATUS_KEYS
-from ..wording import When, day, plural
+from ..status import STATUS_KEYS
+from ..wording import When, day
 
 
 @dataclass
@@ -36,6 +36,16 @@ class Link:
     text: str
     href: str
     current: bool = False
+
+
+@dataclass(slots=True)
+class DataFile:
+    """A data file offered for download: on the plan page and the data page."""
+    href: str
+    title: str
+    media_type: str
+    description: str
+    size: str
 
 
 @dataclass
@@ -67,6 +77,9 @@ FOOTER = ((("All prisons", urls.establishments_index), ("All themes", urls.theme
            ("Open data", urls.data_page), ("Atom feed", urls.feed)))
 
 
+_NAV_PATHS = frozenset(target() for _, target in NAV)
+
+
 def frame(site: SiteInfo, path: str, title: str, *, description: str = "",
           crumbs: Iterable[tuple[str, str]] = (), current: str = "", scripts: Iterable[str] = (),
           feeds: Iterable[tuple[str, str]] = (), link: Linker | None = None) -> Frame:
@@ -80,7 +93,7 @@ def frame(site: SiteInfo, path: str, title: str, *, description: str = "",
         scripts=tuple(link(s) for s in scripts),
         feeds=(Link(f"New plans and updates – {settings.title}", link(urls.feed())),
                *(Link(text, link(target)) for text, target in feeds)),
-        nav=_nav(link(urls.home()), path), footer=_footer(link(urls.home())),
+        nav=_nav(link(urls.home()), path if path in _NAV_PATHS else ""), footer=_footer(link(urls.home())),
         breadcrumbs=(Link("Home", link(urls.home())), *(Link(t, link(p)) for t, p in crumbs)) if path else (),
         current=current or title, as_of=day(site.as_of))
 
@@ -90,7 +103,7 @@ def _top(home: str, target: str) -> str:
     return target or home if home == "./" else home + target
 
 
-@lru_cache(maxsize=256)  # the same for every page at one depth (but the page itself)
+@lru_cache(maxsize=256)  # by depth and by which navigation page is shown (`path`, or "" for none)
 def _nav(home: str, path: str) -> Markup:
     current = ' aria-current="page"'
     return Markup("".join(f'<li><a href="{escape(_top(home, target()))}"{current if path == target() else ""}>'
@@ -121,10 +134,6 @@ class Count:
     def noun(self) -> str:
         return "action" if self.count == 1 else "actions"
 
-    @property
-    def phrase(self) -> str:
-        """"24 with the target date passed — no update published", "4 complete": for a sentence."""
-        return f"{self.count:,} {self.label[0].lower()}{self.label[1:]}"
 
 
 def counts(tally: dict[str, int] | Iterable[tuple[str, int]], href=None) -> tuple[Count, ...]:
@@ -142,27 +151,17 @@ def add(tallies: Iterable[dict[str, int] | Iterable[tuple[str, int]]]) -> dict[s
     return total
 
 
+def status_columns(rows: Sequence[tuple[Count, ...]]) -> tuple[tuple[str, ...], list[tuple[Count | None, ...]], str]:
+    """A table with a column per status some row has (STATUS_KEYS order): the columns' headings, each
+    row's cells (None where it has none of that status), and the caveat when a column counts PASSED."""
+    keys = [key for key in STATUS_KEYS if any(c.key == key for row in rows for c in row)]
+    cells = [tuple({c.key: c for c in row}.get(key) for key in keys) for row in rows]
+    return tuple(STATUS_KEYS[key] for key in keys), cells, PASSED_CAVEAT if "passed" in keys else ""
+
+
 # Beside every count of "target date passed": what it means and what it does not.
 PASSED_CAVEAT = ("“Target date passed” means only that the target month has ended and no progress update "
                  "has been published: it does not say whether the action was done.")
 
 
-@dataclass(slots=True)
-class Summary:
-    """A sentence of counts: "28 actions: 4 complete (as published), 24 …", with the caveat when it counts PASSED."""
-    total: int
-    counts: tuple[Count, ...]
-    caveat: str = field(default="")
-
-    @property
-    def lead(self) -> str:
-        return plural(self.total, "action")
-
-
-def summary(tally: dict[str, int], href=None) -> Summary:
-    found = counts(tally, href)
-    return Summary(sum(tally.values()), found, PASSED_CAVEAT if tally.get("passed") else "")
-
-
-__all__ = ["PASSED", "SiteInfo", "Linker", "Link", "Frame", "frame", "Count", "counts", "add", "Summary",
-           "summary", "PASSED_CAVEAT"]
+__all__ = ["Linker", "Link", "DataFile", "Frame", "frame", "Count", "counts", "add", "status_columns", "PASSED_CAVEAT"]

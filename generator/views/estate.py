@@ -23,9 +23,9 @@ from ..site import SiteInfo
 from ..status import STATUS_KEYS
 from ..timeline import RECENT, UPCOMING, arrange, in_order, today_event
 from ..wording import When, day, month, span
-from .common import Count, Frame, Link, Linker, PASSED_CAVEAT, add, counts, frame
+from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, add, counts, frame, status_columns
 from .prison import ConcernEntry, PlanSummary, PrisonSummary
-from .timeline import Timeline, timeline, year_link
+from .timeline import Timeline, timeline
 
 PAGE_BUDGET = 240_000  # estimated bytes of HTML a page of a long listing holds (pages stay well under 400 KB)
 Group = TypeVar("Group")
@@ -39,7 +39,7 @@ class Pager:
     count: int
     previous: Link | None
     next: Link | None
-    pages: tuple[tuple[Link, str, bool], ...]  # (link, what it holds, is this page)
+    pages: tuple[tuple[Link, str], ...]  # (link, current when it is this page; what it holds)
 
 
 @dataclass
@@ -69,7 +69,7 @@ def paged(groups: Sequence[Group], size: Callable[[Group], int], path: Callable[
     for number, chunk in enumerate(chunks, 1):
         link = Linker(path(number))
         pages = tuple((Link(f"Page {n}", link(path(n)), n == number),
-                       name(c[0]) if name(c[0]) == name(c[-1]) else f"{name(c[0])} to {name(c[-1])}", n == number)
+                       name(c[0]) if name(c[0]) == name(c[-1]) else f"{name(c[0])} to {name(c[-1])}")
                       for n, c in enumerate(chunks, 1))
         result.append(Paged(path(number), tuple(chunk), Pager(
             number, len(chunks),
@@ -89,7 +89,6 @@ class PrisonRow:
     name: str
     href: str
     latest: Link
-    plans: int
     cells: tuple[Count | None, ...]  # one a column of the table: None for none of that status
 
 
@@ -101,17 +100,12 @@ class PrisonTable:
 
 
 def prison_table(prisons: Sequence[PrisonSummary], link: Linker) -> PrisonTable:
-    found = [(prison, counts(prison.latest.counts, lambda key, t=prison.latest.url: link(t) + "#" + urls.status_id(key)))
-             for prison in prisons]
-    keys = [key for key in STATUS_KEYS if any(c.key == key for _, row in found for c in row)]
-    rows = []
-    for prison, row in found:
-        by_key = {c.key: c for c in row}
-        rows.append(PrisonRow(prison.name, link(prison.url), Link(month(prison.latest.start).text,
-                                                                   link(prison.latest.url)),
-                              len(prison.plans), tuple(by_key.get(key) for key in keys)))
-    return PrisonTable(tuple(STATUS_KEYS[key] for key in keys), tuple(rows),
-                       PASSED_CAVEAT if "passed" in keys else "")
+    columns, cells, caveat = status_columns([
+        counts(prison.latest.counts, lambda key, t=prison.latest.url: link(t) + "#" + urls.status_id(key))
+        for prison in prisons])
+    rows = tuple(PrisonRow(prison.name, link(prison.url), Link(month(prison.latest.start).text, link(prison.latest.url)),
+                           row) for prison, row in zip(prisons, cells))
+    return PrisonTable(columns, rows, caveat)
 
 
 def _everything(prisons: Sequence[PrisonSummary]) -> list[PlanSummary]:
@@ -196,7 +190,6 @@ class PrisonGroup:
     name: str
     href: str
     entries: tuple[Entry, ...]
-    size: int
 
 
 @lru_cache(maxsize=4096)  # listings show the same few tallies thousands of times
@@ -257,7 +250,7 @@ def theme_pages(site: SiteInfo, slug: str, groups: list[tuple[PrisonSummary, lis
         link = Linker(page.path)
         shown = tuple(PrisonGroup(prison.slug, prison.name, link(prison.url), tuple(
             Entry(f"{month(plan.start).text} inspection, {c.kind_label.lower()} {c.number}", link(c.target), c.title,
-                  _statuses_text(c.counts)) for plan, c in cs), 0) for prison, cs in page.groups)
+                  _statuses_text(c.counts)) for plan, c in cs)) for prison, cs in page.groups)
         title = f"Theme: {name}" + (f", page {page.pager.number} of {page.pager.count}" if page.pager else "")
         crumbs = [("Themes", urls.themes_index())] + ([(name, urls.theme(slug))] if page.pager and page.pager.number > 1 else [])
         result.append(ThemePage(
@@ -455,7 +448,7 @@ def timeline_pages(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> list[Tim
         by_year.setdefault(event.date.year, []).append(event)
     for year in years:
         shown = by_year[year]
-        view = arrange(shown, site.as_of, "estate", with_today=year == site.as_of.year)
+        this_year = year == site.as_of.year  # its pages show the as-of marker
         months: dict[dt.date, list] = {}
         for event in shown:
             months.setdefault(event.date.replace(day=1), []).append(event)
@@ -463,9 +456,9 @@ def timeline_pages(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> list[Tim
                        lambda n, y=year: urls.timeline_year(y, n), lambda item: month(item[0]).text)
         for chunk in chunks:
             mine = [e for _, group in chunk.groups for e in group]
-            today_here = view.today is not None and mine and mine[0].order < marker.order <= mine[-1].order
+            today_here = this_year and mine and mine[0].order < marker.order <= mine[-1].order
             part = arrange(mine, site.as_of, "estate", with_today=bool(today_here) or (
-                view.today is not None and chunk.pager is None))
+                this_year and chunk.pager is None))
             pages.append(_timeline_page(site, chunk.path, year, years, prisons, part, chunk.pager))
     return pages
 
@@ -485,7 +478,7 @@ def _timeline_page(site: SiteInfo, path: str, year: int | None, years: list[int]
         frame=frame(site, path, title, crumbs=crumbs, current=current,
                     description="Inspections, reports, action plans, target months and progress updates"
                                 + (f" in {year}" if year else "") + ", in date order."),
-        year=year, years=tuple(Link(y.text, y.href, y.text == str(year)) for y in (year_link(y, link) for y in years)),
+        year=year, years=tuple(Link(str(y), link(urls.timeline_year(y)), y == year) for y in years),
         prisons=tuple(Link(p.name, link(urls.establishment_timeline(p.slug))) for p in prisons),
         timeline=timeline(view, link, more), pager=pager,
         before_or_after="" if view.today or year is None else ("before" if year < site.as_of.year else "after"),
@@ -536,15 +529,6 @@ def search_page(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> SearchPage:
                    tuple(label for key, label in STATUS_KEYS.items() if key in present_statuses))),
         pagefind=link(urls.search_bundle() + "pagefind.js"), root=link(urls.home()),
         concerns=link(urls.concerns_index()), themes=link(urls.themes_index()))
-
-
-@dataclass(slots=True)
-class DataFile:
-    href: str
-    title: str
-    media_type: str
-    description: str
-    size: str
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..status import STATUS_KEYS, status_of
 from ..timeline import Statuses, TimelineEvent, arrange, in_order, target_span
 from ..wording import Span, When, day, month, month_text, plural, span
 from . import fragments
-from .common import Count, Frame, Link, Linker, PASSED_CAVEAT, counts, frame
+from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, counts, frame
 from .timeline import PlanTimeline, plan_timeline
 
 TITLE_WORDS = 70  # characters of a concern's text its heading and links carry, cut at a word
@@ -48,7 +48,6 @@ class Returned:
     plan: Link  # the later inspection's plan
     passed: int
     total: int
-    counts: tuple[Count, ...]
 
     @property
     def sentence(self) -> str:
@@ -62,7 +61,7 @@ def returned(plan: Plan, later: Plan | None, link: Linker) -> Returned | None:
     found = tally(plan_statuses(plan, later.inspection.start))
     return Returned(month(later.inspection.start), Link(f"{month_text(later.inspection.start)} inspection",
                                                        link(later.url)),
-                    found.get("passed", 0), sum(found.values()), counts(found))
+                    found.get("passed", 0), sum(found.values()))
 
 
 @dataclass(slots=True)
@@ -139,17 +138,6 @@ class ActionList:
     actions: Markup  # the list's items: a link to each action (generator.views.fragments.link_items)
 
 
-@dataclass(slots=True)
-class Download:
-    path: str
-    href: str
-    title: str
-    media_type: str
-    description: str
-    size: str
-    format: str
-
-
 @dataclass
 class PlanPage:
     frame: Frame
@@ -172,7 +160,7 @@ class PlanPage:
     timeline: PlanTimeline
     without_month: int
     prison_timeline: Link
-    downloads: tuple[Download, ...]
+    downloads: tuple[DataFile, ...]
     data_page: str
 
 
@@ -218,7 +206,6 @@ def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
         concerns = tuple(_concern(plan, c, parts, link, owner, inspected) for c in plan.concerns if c.kind == kind)
         if concerns:
             groups.append(Group(f"{kind}-concerns", f"{label}s", concerns))
-    events = [e.outline() if e.kind in ("inspection", "report", "plan") else e for e in parts.events]
     return PlanPage(
         frame=frame(site, plan.url, title, crumbs=[(establishment.name, establishment.url)],
                     current=f"{inspection} inspection", scripts=[urls.asset("plan.js")],
@@ -239,12 +226,11 @@ def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
             number for number, s in statuses.items() if s.key == key))
             for key, label in STATUS_KEYS.items() if found.get(key)),
         by_owner=_owners(plan, parts, link),
-        timeline=plan_timeline(arrange(in_order(events), site.as_of, "plan")),
+        timeline=plan_timeline(arrange(in_order(parts.events), site.as_of, "plan")),
         without_month=target_span(plan, statuses).without_month,
         prison_timeline=Link(f"Timeline of every inspection of {establishment.name}",
                              link(urls.establishment_timeline(plan.slug))),
-        downloads=tuple(Download(path, link(path), text, media, about, size_text(size),
-                                 "CSV" if media.startswith("text/csv") else "JSON")
+        downloads=tuple(DataFile(link(path), text, media, about, size_text(size))
                         for path, text, media, about, size in parts.downloads),
         data_page=link(urls.data_page()),
     )

@@ -17,10 +17,9 @@ from ..links import RelatedConcern
 from ..markdown import first_words
 from ..model import Establishment, Plan
 from ..site import SiteInfo
-from ..status import STATUS_KEYS
 from ..timeline import Statuses, TimelineEvent, arrange, in_order, plan_events, target_span
 from ..wording import Span, When, day, month, month_text, plural, span
-from .common import Count, Frame, Link, Linker, PASSED_CAVEAT, counts, frame
+from .common import Count, Frame, Link, Linker, counts, frame, status_columns
 from .plan import short_title, tally
 from .timeline import Timeline, timeline
 
@@ -188,16 +187,12 @@ def establishment_page(site: SiteInfo, establishment: Establishment, statuses: d
                        related: dict[tuple[str, str, int], tuple[RelatedConcern, ...]]) -> EstablishmentPage:
     path = establishment.url
     link = Linker(path)
-    found = {plan.month_key: counts(tally(statuses[plan.month_key]),
-                                    lambda key, plan=plan: link(plan.url) + "#" + urls.status_id(key))
-             for plan in establishment.plans}
-    keys = [key for key in STATUS_KEYS if any(c.key == key for row in found.values() for c in row)]
-    rows = []
-    for plan in establishment.plans:
-        by_key = {c.key: c for c in found[plan.month_key]}
-        rows.append(PlanRow(span(plan.inspection.start, plan.inspection.end), link(plan.url),
-                            day(plan.report_published), day(plan.plan_submitted), len(plan.concerns),
-                            len(plan.actions), tuple(by_key.get(key) for key in keys)))
+    columns, cells, caveat = status_columns([
+        counts(tally(statuses[plan.month_key]), lambda key, plan=plan: link(plan.url) + "#" + urls.status_id(key))
+        for plan in establishment.plans])
+    rows = [PlanRow(span(plan.inspection.start, plan.inspection.end), link(plan.url), day(plan.report_published),
+                    day(plan.plan_submitted), len(plan.concerns), len(plan.actions), row)
+            for plan, row in zip(establishment.plans, cells)]
     full = urls.establishment_timeline(establishment.slug)
     return EstablishmentPage(
         frame=frame(site, path, establishment.name, crumbs=[("Prisons", urls.establishments_index())],
@@ -208,8 +203,7 @@ def establishment_page(site: SiteInfo, establishment: Establishment, statuses: d
         name=establishment.name,
         facts=tuple((label, value) for label, value in (("Type", establishment.type), ("Region", establishment.region),
                                                        ("Operator", establishment.operator)) if value),
-        plans=tuple(rows), columns=tuple(STATUS_KEYS[key] for key in keys),
-        caveat=PASSED_CAVEAT if "passed" in keys else "",
+        plans=tuple(rows), columns=columns, caveat=caveat,
         repeats=repeats(establishment, related, link),
         timeline=timeline(arrange(in_order(events), site.as_of, "establishment", recent=3, upcoming=3), link,
                           Link("see the full timeline", link(full))),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import urls
 from ..timeline import TimelineEvent, TimelineView
 from ..wording import Span, When, day, month, month_text, plural, span
 from markupsafe import Markup
@@ -109,6 +108,3 @@ def _when(event: TimelineEvent) -> tuple[When | None, Span | None]:
         return None, span(event.date, event.end)
     return (month(event.date) if event.precision == "month" else day(event.date)), None
 
-
-def year_link(year: int, link: Linker) -> Link:
-    return Link(str(year), link(urls.timeline_year(year)))
