@@ -50,26 +50,9 @@ class WriteError(Exception):
     """Writing the site failed (a full disk, a read-only folder): said in one line; the old site stays."""
 
 
-class WorkerOSError(OSError):
-    """An OSError met in a worker process (a full disk), sent back to the parent as what it is: workers
-    send back the package's own errors whole, and only the text of any other."""
-
-
-@contextmanager
-def _os_errors_sent_back() -> Iterator[None]:
-    try:
-        yield
-    except WorkerOSError:
-        raise
-    except OSError as error:
-        if error.errno is None:
-            raise WorkerOSError(str(error)) from None
-        raise WorkerOSError(error.errno, error.strerror, error.filename) from None
-
-
 # --- the steps a worker runs on its share ----------------------------------------------------------
 def _read_share(share: list[str], sources: Sources, cache: ParseCache | None) -> list[Prison]:
-    with _collector_paused(), _os_errors_sent_back():
+    with _collector_paused():
         return [load_prison(folder, sources.prisons[folder], sources, cache) for folder in share]
 
 
@@ -87,9 +70,8 @@ class RenderJob:
 
 def _render_step(prisons: list[Prison], job: RenderJob) -> list[PrisonSummary]:
     renderer = Renderer(job.templates)
-    with _os_errors_sent_back():
-        return [write_prison(job.site, prison, job.estate.slice(prison_facts(prison)), renderer, job.folder)
-                for prison in prisons if prison.establishment is not None]
+    return [write_prison(job.site, prison, job.estate.slice(prison_facts(prison)), renderer, job.folder)
+            for prison in prisons if prison.establishment is not None]
 
 
 @contextmanager

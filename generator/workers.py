@@ -145,10 +145,12 @@ def _serve(connection, start: Callable[[Any], Any], share: Any, parents_ends: Se
 
 
 def _failure(error: BaseException) -> _Failed:
-    """The error itself when the parent can rebuild it (the project's own errors), else its traceback."""
+    """The error itself when the parent can rebuild it and knows what to say of it (the project's own
+    errors, and OSError: a full disk is said in one line wherever it is met), else its traceback."""
     text = "".join(traceback.format_exception(error))
     try:
         pickle.loads(pickle.dumps(error))
     except Exception:  # noqa: BLE001 - not every exception survives pickling
         return _Failed(None, text)
-    return _Failed(error if getattr(error, "__module__", "").startswith("generator") else None, text)
+    known = isinstance(error, OSError) or getattr(error, "__module__", "").startswith("generator")
+    return _Failed(error if known else None, text)

@@ -198,6 +198,26 @@ def test_the_workers_share_the_prisons_by_size_each_prison_once():
     assert balanced({"a": 1}, 4) == [["a"]]  # no empty share
 
 
+def _write_into_a_full_disk(share: str, _: None) -> None:
+    raise OSError(28, "No space left on device", share)
+
+
+def _fail_with_a_bug(share: str, _: None) -> None:
+    raise ZeroDivisionError("a bug")
+
+
+def test_a_worker_sends_back_a_full_disk_as_itself_and_a_bug_as_its_traceback():
+    """Whatever a worker writes, the parent says a full disk as it says its own (build's one line);
+    any other unexpected error comes back with the worker's traceback."""
+    from generator.workers import Pool, WorkerFailure
+    with Pool(["one.html", "two.html"], lambda share: share) as pool:
+        with pytest.raises(OSError) as full:
+            pool.step(_write_into_a_full_disk)
+        with pytest.raises(WorkerFailure, match="ZeroDivisionError: a bug"):
+            pool.step(_fail_with_a_bug)
+    assert (full.value.errno, full.value.strerror, full.value.filename) == (28, "No space left on device", "one.html")
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(make_project, capsys):
     project = make_project()
     assert build_command.run(project, None, AS_OF, search=False) == 0
