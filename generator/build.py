@@ -63,14 +63,14 @@ def _facts_step(prisons: list[Prison], _: None) -> list[PrisonFacts]:
 @dataclass(frozen=True)
 class RenderJob:
     site: SiteInfo
-    estate: Estate
+    estates: dict[str, Estate]  # each prison folder's slice of the estate: all a worker is sent of it
     templates: Path
     folder: Path
 
 
 def _render_step(prisons: list[Prison], job: RenderJob) -> list[PrisonSummary]:
     renderer = Renderer(job.templates)
-    return [write_prison(job.site, prison, job.estate.slice(prison_facts(prison)), renderer, job.folder)
+    return [write_prison(job.site, prison, job.estates[prison.folder], renderer, job.folder)
             for prison in prisons if prison.establishment is not None]
 
 
@@ -153,8 +153,9 @@ def make_site(project: Project, folder: Path, site_of: Callable[[Sources], SiteI
         site = site_of(sources)
         estate = estate_of(checked.prisons, sources.owner_aliases)
         say("writing each prison's pages and data")
-        summaries = sorted((s for found in pool.step(_render_step, RenderJob(site, estate, project.templates_dir, folder))
-                            for s in found), key=lambda s: s.slug)
+        job = RenderJob(site, {f.folder: estate.slice(f) for f in checked.prisons if f.slug}, project.templates_dir,
+                        folder)
+        summaries = sorted((s for found in pool.step(_render_step, job) for s in found), key=lambda s: s.slug)
     files = SiteFiles(folder)
     for summary in summaries:
         files.merge(summary.files, summary.pages)

@@ -23,7 +23,7 @@ import orjson
 
 from . import urls
 from .model import THEMES, UPDATE_STATUSES, Action, Concern, Plan, Target, TargetKind
-from .status import STATUS_KEYS, status_of
+from .status import STATUS_KEYS, Statuses
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_SOURCE = Path(__file__).resolve().parent / "schemas" / "plans-data.schema.json"
@@ -86,11 +86,12 @@ def size_text(size: int) -> str:
 
 
 # --- the bytes: pure functions of (plans, as-of date, base URL) -------------------------------------
-def plan_json(plan: Plan, as_of: dt.date, base_url: str, statuses=None) -> bytes:
-    return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, as_of, base_url, statuses)})
+def plan_json(plan: Plan, as_of: dt.date, base_url: str, statuses: Statuses) -> bytes:
+    """`statuses`: (concern number, action index) -> Status as of `as_of` (generator.views.plan.plan_statuses)."""
+    return _json_bytes({**_header(as_of, base_url), "plan": plan_record(plan, base_url, statuses)})
 
 
-def plan_csv(plan: Plan, as_of: dt.date, base_url: str, statuses=None) -> bytes:
+def plan_csv(plan: Plan, as_of: dt.date, base_url: str, statuses: Statuses) -> bytes:
     return csv_bytes(action_rows(plan, as_of, base_url, statuses))
 
 
@@ -147,10 +148,8 @@ def _target_record(text: str, kind: TargetKind, month) -> dict:
             "month": month.strftime("%Y-%m") if kind is TargetKind.MONTH else None}
 
 
-def plan_record(plan: Plan, as_of, base_url: str, statuses=None) -> dict:
-    """A plan as nested plain data: plan -> concerns -> actions -> updates, values as published.
-    `statuses`: (concern number, action index) -> Status, when already worked out."""
-    statuses = statuses or {(c.number, a.index): status_of(a, as_of) for c in plan.concerns for a in c.actions}
+def plan_record(plan: Plan, base_url: str, statuses: Statuses) -> dict:
+    """A plan as nested plain data: plan -> concerns -> actions -> updates, values as published."""
     return {
         "establishment": plan.establishment,
         "establishment_slug": plan.slug,
@@ -186,9 +185,8 @@ def _action_record(plan: Plan, concern: Concern, action: Action, status, base_ur
     }
 
 
-def action_rows(plan: Plan, as_of, base_url: str, statuses=None) -> Iterator[list[str]]:
+def action_rows(plan: Plan, as_of: dt.date, base_url: str, statuses: Statuses) -> Iterator[list[str]]:
     """One row per action, its cells in CSV_COLUMNS order, every value a string as published."""
-    statuses = statuses or {(c.number, a.index): status_of(a, as_of) for c in plan.concerns for a in c.actions}
     about_plan = [plan.establishment, plan.slug, plan.inspection.start.isoformat(), plan.inspection.end.isoformat(),
                   plan.report_published.isoformat(), plan.plan_submitted.isoformat()]
     day = as_of.isoformat()

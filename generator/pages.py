@@ -12,6 +12,7 @@ from .data import join_csv, join_json, plan_csv, plan_json, schema_json, size_te
 from .feeds import atom_feed, newest_first
 from .links import related_concerns
 from .loader import PlanFacts, Prison, Sources
+from .model import Establishment
 from .problems import Problem
 from .render import Renderer
 from .site import SiteFiles, SiteInfo
@@ -42,9 +43,14 @@ def prison_facts(prison: Prison) -> PrisonFacts:
     return PrisonFacts(
         prison.folder, establishment.slug if establishment else None, tuple(PlanFacts.of(p) for p in prison.plans),
         frozenset(a.owner for p in prison.plans for a in p.actions if a.owner),
-        {(p.slug, p.month_key, c.number): (establishment.name, short_title(c)) for p in prison.plans
-         for c in p.concerns} if establishment else {},
+        concern_titles(establishment) if establishment else {},
         sum(len(p.actions) for p in prison.plans), prison.problems, prison.keys)
+
+
+def concern_titles(establishment: Establishment) -> dict[tuple[str, str, int], tuple[str, str]]:
+    """Each concern of the prison -> (prison, its first words): how other pages name it."""
+    return {(p.slug, p.month_key, c.number): (establishment.name, short_title(c))
+            for p in establishment.plans for c in p.concerns}
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,11 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
     files = SiteFiles(folder)
     statuses = {plan.month_key: plan_statuses(plan, site.as_of) for plan in establishment.plans}
     related = related_concerns(establishment.plans)
-    titles = {(p.slug, p.month_key, c.number): (establishment.name, short_title(c))
-              for p in establishment.plans for c in p.concerns}
+    titles = concern_titles(establishment)
     events = prison_events(establishment, statuses)
+    events_of: dict[str, list] = {}  # each plan's own, in the prison's order
+    for event in events:
+        events_of.setdefault(event.month_key, []).append(event)
     summaries = []
     for plan in sorted(establishment.plans, key=lambda p: p.month_key not in first):
         if ready is not None and plan.month_key not in first:
@@ -99,13 +107,13 @@ def write_prison(site: SiteInfo, prison: Prison, estate: Estate, renderer: Rende
             ((csv_path, "This plan as CSV", "text/csv; charset=utf-8", "one row per action, for spreadsheets",
               len(csv_bytes)),
              (json_path, "This plan as JSON", "application/json", "concerns, actions and updates, nested",
-              len(json_bytes))), site.absolute, [e for e in events if e.month_key == plan.month_key])
+              len(json_bytes))), site.absolute, events_of.get(plan.month_key, []))
         files.write(plan.url, renderer.render("layouts/plan.html", page=plan_page(site, plan, parts)), page=True)
     if ready is not None:
         ready()
     for plan in establishment.plans:
-        summaries.append(plan_summary(plan, statuses[plan.month_key],
-                                      [e for e in events if e.month_key == plan.month_key], site.base_url))
+        summaries.append(plan_summary(plan, statuses[plan.month_key], events_of.get(plan.month_key, []),
+                                      site.base_url))
     files.write(establishment.url, renderer.render(
         "layouts/establishment.html", page=establishment_page(site, establishment, statuses, events, related)),
         page=True)

@@ -43,6 +43,9 @@ class Status:
         return f"Target moved from {self.moved_from.text.strip()} to {self.target.text.strip()}"
 
 
+Statuses = dict[tuple[int, int], Status]  # (concern number, action index) -> status, for one plan
+
+
 def status_of(action: Action, as_of: dt.date) -> Status:
     """Rule 1: the latest update decides. Rule 2: otherwise the published target."""
     this_month = as_of.replace(day=1)

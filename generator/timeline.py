@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 from . import urls
 from .markdown import first_words
 from .model import UPDATE_STATUSES, Plan, Target, TargetKind
-from .status import Status
+from .status import Statuses
 from .wording import day_text, month_text, plural
 
 # Kinds in the order events of one date are listed. "today" (the as-of marker) comes after the
@@ -31,9 +31,6 @@ PLAN_KINDS = frozenset({"inspection", "report", "plan"})  # events about a whole
 
 RECENT = 20  # past events the estate page shows; earlier ones are on the year pages
 UPCOMING = 30  # upcoming events the estate page shows; later ones are on the year pages
-
-Statuses = dict[tuple[int, int], Status]  # (concern number, action index) -> status, for one plan
-
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
