@@ -143,8 +143,10 @@ class BuildResult:
 
 def make_site(project: Project, folder: Path, site_of: Callable[[Sources], SiteInfo], *, strict: bool = False,
               cache: ParseCache | None = None, progress: Callable[[str], None] | None = None,
-              forked: bool = True) -> tuple[Checked, SiteInfo, list[PrisonSummary], SiteFiles]:
-    """Read, check and write the whole site into `folder` (an empty folder)."""
+              forked: bool = True, renderer: Renderer | None = None
+              ) -> tuple[Checked, SiteInfo, list[PrisonSummary], SiteFiles]:
+    """Read, check and write the whole site into `folder` (an empty folder); `renderer` writes the
+    estate-wide pages (serve keeps it for its next rebuild)."""
     say = progress or (lambda message: None)
     sources = read_sources(project)
     shares = shares_of(sources, forked)
@@ -160,8 +162,8 @@ def make_site(project: Project, folder: Path, site_of: Callable[[Sources], SiteI
     for summary in summaries:
         files.merge(summary.files, summary.pages)
     say("writing the pages about every prison")
-    write_estate(site, sources, summaries, estate.owners, Renderer(project.templates_dir), files, project.assets_dir,
-                 forked=forked)
+    write_estate(site, sources, summaries, estate.owners, renderer or Renderer(project.templates_dir), files,
+                 project.assets_dir, forked=forked)
     write_sitemap(site, files)
     if cache is not None:
         cache.prune(checked.keys)

@@ -145,10 +145,12 @@ class LiveSite:
     def _build_whole(self) -> int:
         """Everything again, into a new folder that then takes the served one's place."""
         self._hold(lambda file: True)
+        renderer = Renderer(self.project.templates_dir)
         with replacing(self.folder) as staging:
-            checked, site, summaries, files = make_site(self.project, staging, self._site, cache=self.cache)
-        self.checked, self.site, self.renderer = checked, site, Renderer(self.project.templates_dir)
-        self.renderer.compile_all()  # the workers rendered the pages: compile here before the next save
+            checked, site, summaries, files = make_site(self.project, staging, self._site, cache=self.cache,
+                                                        renderer=renderer)
+        self.checked, self.site, self.renderer = checked, site, renderer
+        renderer.compile_all()  # the workers rendered the prisons' pages: compile those here before the next save
         compile_plan_validator()
         self.summaries = {s.slug: s for s in summaries}  # a plan's folder is its prison's slug (check says so)
         self.estate_files = {file for file in files.written if not file.startswith("assets/")} - \
@@ -173,7 +175,7 @@ def make_app(live: LiveSite):
         path = environ.get("PATH_INFO", "/")
         file = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
         if ".." in Path(file).parts:
-            file = "404.html"
+            file = ""  # names no file: not found
         elif (live.folder / file).is_dir():
             start_response("301 Moved Permanently", [("Location", path + "/")])
             return [b""]
@@ -181,9 +183,10 @@ def make_app(live: LiveSite):
         if live.errors and file.endswith(".html"):
             start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
             return [live.error_page()]
-        status = "200 OK" if (live.folder / file).is_file() else "404 Not Found"
-        file = file if status == "200 OK" else "404.html"
-        body = (live.folder / file).read_bytes() if (live.folder / file).is_file() else b""
+        status, target = "200 OK", live.folder / file
+        if not target.is_file():
+            status, file, target = "404 Not Found", "404.html", live.folder / "404.html"
+        body = target.read_bytes() if status == "200 OK" or target.is_file() else b""
         kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
         text = kind.startswith("text/") or kind in ("application/javascript", "application/json")
         start_response(status, [("Content-Type", kind + "; charset=utf-8" * text), ("Cache-Control", "no-store")])

@@ -120,6 +120,15 @@ def test_a_changed_plan_is_served_after_the_rebuild(server):
     assert "livereload" in fetch(page)[1]  # open browsers reload
 
 
+def test_a_missing_page_is_the_sites_404_page_and_a_folder_without_its_slash_is_redirected(server):
+    _, base, _ = server
+    status, body = fetch(base + "hmp-nowhere/")
+    assert status == 404 and "<h1>Page not found</h1>" in body
+    with urllib.request.urlopen(base + "hmp-testshire/2023-02", timeout=5) as response:
+        assert response.status == 200 and response.url == base + "hmp-testshire/2023-02/"
+    assert fetch(base + "../../etc/passwd")[0] == 404
+
+
 def test_a_content_error_shows_an_error_page_until_fixed(server):
     project, base, _ = server
     page = base + "hmp-testshire/2023-02/"
