@@ -68,8 +68,8 @@ def _imported(package: Path, start: Path) -> set[Path]:
                     base = base.parent
                 parts = (node.module or "").split(".") if node.module else []
                 target = base.joinpath(*parts)
-                names = [target] if parts else [target / alias.name for alias in node.names]
-                for name in names + [target / alias.name for alias in node.names]:
+                # `from .m import x`: the module m, or x when it is a module of package m; `from . import x`: x
+                for name in ([target] if parts else []) + [target / alias.name for alias in node.names]:
                     todo += [name.with_suffix(".py"), name / "__init__.py"]
     return found
 
