@@ -99,6 +99,7 @@ class Sources:
     owner_aliases: dict[str, str]
     facts: dict[str, dict]  # establishment slug -> content/establishments/<slug>.yaml
     problems: tuple[Problem, ...]
+    plans_folder: str  # content/plans as messages name it
 
     def sizes(self) -> dict[str, int]:
         """Each prison's plan files in bytes: how much reading and rendering it takes."""
@@ -120,7 +121,7 @@ def read_sources(project: Project) -> Sources:
         problems += _named_links(pages, settings)
     aliases = _load_owner_aliases(project, problems)
     return Sources(settings, {slug: tuple(files) for slug, files in sorted(prisons.items())}, pages, aliases,
-                   facts, tuple(problems))
+                   facts, tuple(problems), base)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def check_between(sources: Sources, plans: Sequence[PlanFacts], slugs: set[str])
             problems.append(Problem(fact["_path"], None, f"no plan for establishment '{fact['name']}'",
                                     f"add a plan under content/plans/{slug}/ or delete this file", "warning"))
     if not sources.prisons:
-        problems.append(Problem("content/plans", None, "no plans found",
+        problems.append(Problem(sources.plans_folder, None, "no plans found",
                                 "add content/plans/<establishment-slug>/<YYYY-MM>.yaml (see README)"))
     return problems
 

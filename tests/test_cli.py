@@ -190,6 +190,13 @@ def test_a_missing_project_is_a_content_error_not_a_traceback(tmp_path):
     assert "content/site.yaml" in result.stderr
 
 
+def test_messages_name_files_as_seen_from_where_the_command_runs(make_project, tmp_path):
+    root = make_project(plans=[]).root
+    result = actionplans("check", "--project", "project", cwd=root.parent)
+    assert result.returncode == 1
+    assert result.stderr.startswith("project/content/plans: no plans found — "), result.stderr
+
+
 # --- a failed build changes nothing ---------------------------------------------------------------
 def break_content(root: Path) -> None:
     plan = next((root / "content" / "plans").rglob("*.yaml"))
