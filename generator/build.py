@@ -9,7 +9,6 @@ between processes.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import os
@@ -24,9 +23,9 @@ from typing import Callable, Iterator
 
 from . import urls
 from .cache import ParseCache
-from .loader import Prison, Sources, check_between, load_prison, read_sources
+from .loader import Prison, Sources, every_problem, load_prison, read_sources
 from .pages import Estate, PrisonFacts, estate_of, prison_facts, write_estate, write_prison, write_sitemap
-from .problems import ContentError, Problem
+from .problems import Problem
 from .project import Project
 from .render import Renderer
 from .site import SiteFiles, SiteInfo
@@ -105,12 +104,10 @@ class Checked:
 def check(sources: Sources, facts: list[PrisonFacts], strict: bool = False) -> Checked:
     """Every problem of every file, then the checks between files; raise ContentError on any error
     (with `strict`, on any warning too)."""
-    problems = [*sources.problems, *(p for prison in facts for p in prison.problems)]
-    problems += check_between(sources, [plan for prison in facts for plan in prison.plans],
-                              {prison.slug for prison in facts if prison.slug})
-    if any(p.severity == "error" for p in problems) or (strict and problems):
-        raise ContentError([dataclasses.replace(p, severity="error") if strict else p for p in problems])
-    return Checked(sources, tuple(facts), tuple(sorted(problems, key=Problem.sort_key)))
+    problems = every_problem(sources, (p for prison in facts for p in prison.problems),
+                             [plan for prison in facts for plan in prison.plans],
+                             {prison.slug for prison in facts if prison.slug}, strict)
+    return Checked(sources, tuple(facts), tuple(problems))
 
 
 def shares_of(sources: Sources, forked: bool = True) -> list[list[str]]:

@@ -11,6 +11,7 @@ take plain facts of each file, so a process that holds only those can run them.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -183,21 +184,29 @@ def check_between(sources: Sources, plans: Sequence[PlanFacts], slugs: set[str])
     return problems
 
 
-def load(project: Project, cache: ParseCache | None = None) -> Loaded:
+def every_problem(sources: Sources, found: Iterable[Problem], plans: Sequence[PlanFacts], slugs: set[str],
+                  strict: bool = False) -> list[Problem]:
+    """The problems of every file (`found`: those the prisons' files gave) and between files, sorted;
+    raise ContentError listing them all when there is an error (with `strict`, any problem)."""
+    problems = [*sources.problems, *found, *check_between(sources, plans, slugs)]
+    if any(p.severity == "error" for p in problems) or (strict and problems):
+        raise ContentError([dataclasses.replace(p, severity="error") if strict else p for p in problems])
+    return sorted(problems, key=Problem.sort_key)
+
+
+def load(project: Project) -> Loaded:
     """Load and check all content in this process; raise ContentError listing every error (warnings
     included). The build reads prisons in worker processes with the same steps."""
     sources = read_sources(project)
-    prisons = [load_prison(folder, files, sources, cache) for folder, files in sources.prisons.items()]
-    problems = [*sources.problems, *(p for prison in prisons for p in prison.problems)]
+    prisons = [load_prison(folder, files, sources) for folder, files in sources.prisons.items()]
     plans = [plan for prison in prisons for plan in prison.plans]
-    problems += check_between(sources, [PlanFacts.of(p) for p in plans],
-                              {prison.establishment.slug for prison in prisons if prison.establishment})
-    if any(p.severity == "error" for p in problems):
-        raise ContentError(problems)
+    problems = every_problem(sources, (p for prison in prisons for p in prison.problems),
+                             [PlanFacts.of(p) for p in plans],
+                             {prison.establishment.slug for prison in prisons if prison.establishment})
     establishments = tuple(sorted((p.establishment for p in prisons if p.establishment), key=lambda e: e.slug))
     content = Content(settings=sources.settings, plans=tuple(sorted(plans, key=lambda p: p.key)),
                       establishments=establishments, pages=sources.pages, owner_aliases=sources.owner_aliases)
-    return Loaded(content, tuple(sorted(problems, key=Problem.sort_key)))
+    return Loaded(content, tuple(problems))
 
 
 def _size(path: str) -> int:
