@@ -271,10 +271,6 @@ class Establishment:
     def url(self) -> str:
         return urls.establishment(self.slug)
 
-    @property
-    def latest_plan(self) -> Plan:
-        return self.plans[0]
-
 
 @dataclass(frozen=True, slots=True)
 class ContentPage:

@@ -143,6 +143,16 @@ def counts(tally: dict[str, int] | Iterable[tuple[str, int]], href=None) -> tupl
                  for key, label in STATUS_KEYS.items() if tally.get(key))
 
 
+def ordered(tally: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """(status key, count) in STATUS_KEYS order, zeros left out: how summaries keep a tally."""
+    return tuple((key, tally[key]) for key in STATUS_KEYS if tally.get(key))
+
+
+def statuses_text(found: Iterable[tuple[str, int]], empty: str) -> str:
+    """"3 complete (as published), 1 ongoing" from ordered counts; `empty` when there are none."""
+    return ", ".join(f"{n} {STATUS_KEYS[key].lower()}" for key, n in found) or empty
+
+
 def add(tallies: Iterable[dict[str, int] | Iterable[tuple[str, int]]]) -> dict[str, int]:
     total: dict[str, int] = {}
     for tally in tallies:
@@ -164,4 +174,4 @@ PASSED_CAVEAT = ("“Target date passed” means only that the target month has 
                  "has been published: it does not say whether the action was done.")
 
 
-__all__ = ["Linker", "Link", "DataFile", "Frame", "frame", "Count", "counts", "add", "status_columns", "PASSED_CAVEAT"]
+__all__ = ["Linker", "Link", "DataFile", "Frame", "frame", "Count", "counts", "ordered", "statuses_text", "add", "status_columns", "PASSED_CAVEAT"]

@@ -23,7 +23,7 @@ from ..site import SiteInfo
 from ..status import STATUS_KEYS
 from ..timeline import RECENT, UPCOMING, arrange, in_order, today_event
 from ..wording import When, day, month, span
-from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, add, counts, frame, status_columns
+from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, add, counts, frame, ordered, status_columns, statuses_text
 from .prison import ConcernEntry, PlanSummary, PrisonSummary
 from .timeline import Timeline, timeline
 
@@ -194,7 +194,7 @@ class PrisonGroup:
 
 @lru_cache(maxsize=4096)  # listings show the same few tallies thousands of times
 def _statuses_text(found: tuple[tuple[str, int], ...]) -> str:
-    return ", ".join(f"{n} {STATUS_KEYS[key].lower()}" for key, n in found) or "no actions"
+    return statuses_text(found, "no actions")
 
 
 @dataclass
@@ -370,7 +370,7 @@ def owner_pages(site: SiteInfo, owner: Owner) -> list[OwnerPage]:
         groups = tuple(OwnerGroup(prison.slug, prison.name, link(prison.url), tuple(
             OwnerRow(Link(f"{month(plan.start).text} inspection",
                           link(plan.url) + "#" + urls.owner_id(owner.slug)), sum(found.values()),
-                     _statuses_text(tuple((c.key, c.count) for c in counts(found))),
+                     _statuses_text(ordered(found)),
                      "" if names == (owner.name,) else "published as " + ", ".join(f"“{n}”" for n in names))
             for plan, names, found in items)) for prison, items in page.groups)
         later = page.pager is not None and page.pager.number > 1

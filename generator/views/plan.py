@@ -13,13 +13,13 @@ from markupsafe import Markup
 from .. import markdown, urls
 from ..data import size_text
 from ..links import RelatedConcern
-from ..model import KINDS, THEMES, UPDATE_STATUSES, Concern, Establishment, Plan
+from ..model import KINDS, UPDATE_STATUSES, Concern, Establishment, Plan
 from ..site import SiteInfo
 from ..status import STATUS_KEYS, status_of
 from ..timeline import Statuses, TimelineEvent, arrange, in_order, target_span
 from ..wording import Span, When, day, month, month_text, plural, span
 from . import fragments
-from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, counts, frame
+from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, counts, frame, ordered, statuses_text
 from .timeline import PlanTimeline, plan_timeline
 
 TITLE_WORDS = 70  # characters of a concern's text its heading and links carry, cut at a word
@@ -38,6 +38,15 @@ def tally(statuses: Statuses) -> dict[str, int]:
     found: dict[str, int] = {}
     for status in statuses.values():
         found[status.key] = found.get(status.key, 0) + 1
+    return found
+
+
+def concern_tally(concern: Concern, statuses: Statuses) -> dict[str, int]:
+    """How many of the concern's actions have each status."""
+    found: dict[str, int] = {}
+    for action in concern.actions:
+        key = statuses[(concern.number, action.index)].key
+        found[key] = found.get(key, 0) + 1
     return found
 
 
@@ -248,13 +257,8 @@ def _concern(plan: Plan, concern: Concern, parts: PlanParts, link: Linker, owner
         return "#" + urls.concern_id(number)
 
     actions = tuple(_action(concern, a, parts, owner, resolve) for a in concern.actions)
-    found: dict[str, int] = {}
-    for action in concern.actions:
-        key = parts.statuses[(concern.number, action.index)].key
-        found[key] = found.get(key, 0) + 1
-    statuses = ", ".join(f"{n} {STATUS_KEYS[key].lower()}" for key, n in
-                         ((k, found[k]) for k in STATUS_KEYS if k in found)) or "none published"
-    theme = THEMES.get(concern.theme or "")
+    statuses = statuses_text(ordered(concern_tally(concern, parts.statuses)), "none published")
+    theme = concern.theme_label
     return ConcernView(
         id=concern_id, heading_id=f"{concern_id}-heading", number=concern.number, kind_label=concern.kind_label, label=f"{concern.kind_label} {concern.number}",
         title=title, theme=Link(theme, link(urls.theme(concern.theme))) if theme else None,

@@ -19,8 +19,8 @@ from ..model import Establishment, Plan
 from ..site import SiteInfo
 from ..timeline import Statuses, TimelineEvent, arrange, in_order, plan_events, target_span
 from ..wording import Span, When, day, month, month_text, plural, span
-from .common import Count, Frame, Link, Linker, counts, frame, status_columns
-from .plan import short_title, tally
+from .common import Count, Frame, Link, Linker, counts, frame, ordered, status_columns
+from .plan import concern_tally, short_title, tally
 from .timeline import Timeline, timeline
 
 ENTRY_WORDS = 140  # characters of a concern's text listings show
@@ -105,13 +105,9 @@ class PrisonSummary:
 def plan_summary(plan: Plan, statuses: Statuses, events: list[TimelineEvent], base_url: str) -> PlanSummary:
     concerns = []
     for concern in plan.concerns:
-        found: dict[str, int] = {}
-        for action in concern.actions:
-            key = statuses[(concern.number, action.index)].key
-            found[key] = found.get(key, 0) + 1
         concerns.append(ConcernEntry(concern.number, concern.kind_label, concern.theme,
                                      _first_words(concern.text), urls.concern(plan.slug, plan.month_key, concern.number),
-                                     _ordered(found)))
+                                     ordered(concern_tally(concern, statuses))))
     owners: dict[str, dict[str, int]] = {}
     for concern in plan.concerns:
         for action in concern.actions:
@@ -120,8 +116,8 @@ def plan_summary(plan: Plan, statuses: Statuses, events: list[TimelineEvent], ba
                 key = statuses[(concern.number, action.index)].key
                 found[key] = found.get(key, 0) + 1
     return PlanSummary(plan.slug, plan.month_key, plan.establishment, plan.inspection.start, plan.inspection.end,
-                       plan.report_published, plan.plan_submitted, tuple(concerns), _ordered(tally(statuses)),
-                       tuple(OwnerEntry(name, _ordered(found)) for name, found in sorted(owners.items())),
+                       plan.report_published, plan.plan_submitted, tuple(concerns), ordered(tally(statuses)),
+                       tuple(OwnerEntry(name, ordered(found)) for name, found in sorted(owners.items())),
                        tuple(Event(e.date, e.kind, e.title, e.end, e.concern, e.action) for e in events),
                        plan_entries(plan, base_url))
 
@@ -129,9 +125,6 @@ def plan_summary(plan: Plan, statuses: Statuses, events: list[TimelineEvent], ba
 def _first_words(text: str) -> str:
     return first_words(text, ENTRY_WORDS)
 
-
-def _ordered(found: dict[str, int]) -> tuple[tuple[str, int], ...]:
-    return tuple((c.key, c.count) for c in counts(found))
 
 
 # --- the prison's page -----------------------------------------------------------------------------
