@@ -42,6 +42,19 @@ class Pager:
     pages: tuple[tuple[Link, str], ...]  # (link, current when it is this page; what it holds)
 
 
+def place_in(pager: Pager | None, parents: list[tuple[str, str]], name: str, first: str) -> tuple[list, str]:
+    """A listing page's breadcrumbs and its name in them: a later page adds the listing's first page
+    (`name` at `first`) to the trail and is "Page N"."""
+    if pager is None or pager.number == 1:
+        return parents, name
+    return [*parents, (name, first)], f"Page {pager.number}"
+
+
+def of_pages(pager: Pager | None) -> str:
+    """What a listing page's title adds when the listing has several pages: ", page 2 of 5"."""
+    return f", page {pager.number} of {pager.count}" if pager else ""
+
+
 @dataclass
 class Paged(Generic[Group]):
     path: str
@@ -251,11 +264,9 @@ def theme_pages(site: SiteInfo, slug: str, groups: list[tuple[PrisonSummary, lis
         shown = tuple(PrisonGroup(prison.slug, prison.name, link(prison.url), tuple(
             Entry(f"{month(plan.start).text} inspection, {c.kind_label.lower()} {c.number}", link(c.target), c.title,
                   _statuses_text(c.counts)) for plan, c in cs)) for prison, cs in page.groups)
-        title = f"Theme: {name}" + (f", page {page.pager.number} of {page.pager.count}" if page.pager else "")
-        crumbs = [("Themes", urls.themes_index())] + ([(name, urls.theme(slug))] if page.pager and page.pager.number > 1 else [])
+        crumbs, current = place_in(page.pager, [("Themes", urls.themes_index())], name, urls.theme(slug))
         result.append(ThemePage(
-            frame(site, page.path, title, crumbs=crumbs, current=name if not page.pager or page.pager.number == 1
-                  else f"Page {page.pager.number}"),
+            frame(site, page.path, f"Theme: {name}" + of_pages(page.pager), crumbs=crumbs, current=current),
             name, len(items), len(groups), counts(found), PASSED_CAVEAT if found.get("passed") else "",
             Paged(page.path, shown, page.pager)))
     return result
@@ -373,11 +384,11 @@ def owner_pages(site: SiteInfo, owner: Owner) -> list[OwnerPage]:
                      _statuses_text(ordered(found)),
                      "" if names == (owner.name,) else "published as " + ", ".join(f"“{n}”" for n in names))
             for plan, names, found in items)) for prison, items in page.groups)
+        crumbs, current = place_in(page.pager, [("Owners", urls.owners_index())], owner.name, urls.owner(owner.slug))
         later = page.pager is not None and page.pager.number > 1
         result.append(OwnerPage(
             frame(site, page.path, f"Owner: {owner.name}" + (f", page {page.pager.number}" if later else ""),
-                  crumbs=[("Owners", urls.owners_index())] + ([(owner.name, urls.owner(owner.slug))] if later else []),
-                  current=f"Page {page.pager.number}" if later else owner.name),
+                  crumbs=crumbs, current=current),
             owner.name, owner.actions, owner.prisons, owner.spellings, counts(owner.counts),
             PASSED_CAVEAT if owner.counts.get("passed") else "", Paged(page.path, groups, page.pager)))
     return result
@@ -411,12 +422,9 @@ def concerns_pages(site: SiteInfo, prisons: Sequence[PrisonSummary]) -> list[Con
                 Entry(f"{c.kind_label} {c.number}" + (f" ({THEMES[c.theme]})" if c.theme else ""), link(c.target),
                       c.title, _statuses_text(c.counts))
                 for c in plan.concerns)) for plan in prison.plans)) for prison in page.groups)
-        later = page.pager is not None and page.pager.number > 1
+        crumbs, current = place_in(page.pager, [], "All concerns", urls.concerns_index())
         result.append(ConcernsPage(
-            frame(site, page.path, "All concerns" + (f", page {page.pager.number} of {page.pager.count}"
-                                                      if page.pager else ""),
-                  crumbs=[("All concerns", urls.concerns_index())] if later else [],
-                  current=f"Page {page.pager.number}" if later else "All concerns",
+            frame(site, page.path, "All concerns" + of_pages(page.pager), crumbs=crumbs, current=current,
                   description="Every concern of every action plan, grouped by prison and inspection, with the "
                               "status of its actions."),
             found, Paged(page.path, groups, page.pager), link(urls.search())))
@@ -469,10 +477,8 @@ def _timeline_page(site: SiteInfo, path: str, year: int | None, years: list[int]
     if year is None:
         title, crumbs, current = "Timeline", [], "Timeline"
     else:
-        later = pager is not None and pager.number > 1
-        title = f"Timeline: {year}" + (f", page {pager.number} of {pager.count}" if pager else "")
-        crumbs = [("Timeline", urls.timeline())] + ([(str(year), urls.timeline_year(year))] if later else [])
-        current = f"Page {pager.number}" if later else str(year)
+        title = f"Timeline: {year}" + of_pages(pager)
+        crumbs, current = place_in(pager, [("Timeline", urls.timeline())], str(year), urls.timeline_year(year))
     more = None if year else Link("see the pages by year", "#timeline-years")
     return TimelinePage(
         frame=frame(site, path, title, crumbs=crumbs, current=current,
