@@ -118,30 +118,27 @@ def assemble(lines: tuple[Line, ...], table_index: int, whole_rows: bool = False
             raws.append(RawRow(line.number, split_fields(line.text)))
         else:
             empty_lines += 1
-    refusals = _shape_refusals(header, raws, whole_rows, left_out)
+    reasons = [non_content_reason(raw) for raw in raws]  # why a row carries no plan text, or None
+    content = [raw for raw, reason in zip(raws, reasons) if reason is None]
+    refusals = _shape_refusals(header, content, whole_rows, left_out)
     known_owners = {owner for raw in raws if len(raw.fields) == 5 for owner in cells.owner_values(raw.fields[3])}
-    builder = _Builder(known_owners, _printed_numbers(raws), whole_rows, places or {})
+    builder = _Builder(known_owners, _printed_numbers(content), whole_rows, places or {})
     builder.drop(header.number, cells.plain(header.text.replace("\t", " ")), "table header row")
-    for raw in raws:
-        builder.add(raw)
+    for raw, reason in zip(raws, reasons):
+        builder.add(raw, reason)
     table = builder.finish(empty_lines)
     return replace(table, refusals=refusals + table.refusals)
 
 
-def _content_rows(raws: list[RawRow]) -> list[RawRow]:
-    """Rows that carry plan text (not blank rows, page numbers, repeated headers or section labels)."""
-    return [raw for raw in raws if non_content_reason(raw) is None
-            and not (len(filled := [f for f in raw.fields if f]) == 1 and section_label(filled[0]))]
-
-
-def _shape_refusals(header: Line, raws: list[RawRow], whole_rows: bool = False,
+def _shape_refusals(header: Line, content: list[RawRow], whole_rows: bool = False,
                     left_out: tuple[Dropped, ...] = ()) -> tuple[Refusal, ...]:
     """A table no repair can read right: a column lost (every row has fewer than five cells), or the
     header lines of a second plan after the table has started (a file holding two plans, or one plan
     twice): in a row of its own, or, in a document, in the text its reader kept out of the rows (a
-    second plan's title block below the first plan's table)."""
+    second plan's title block below the first plan's table). `content`: the rows that carry plan text."""
     refusals = []
-    rows = _content_rows(raws)
+    rows = [raw for raw in content  # section labels left out too
+            if not (len(filled := [f for f in raw.fields if f]) == 1 and section_label(filled[0]))]
     widest = max((len(raw.fields) for raw in rows), default=len(COLUMNS))
     if widest < len(COLUMNS):
         names = [cells.plain(f) for f in split_fields(header.text) if f]
@@ -168,14 +165,12 @@ def _shape_refusals(header: Line, raws: list[RawRow], whole_rows: bool = False,
     return tuple(refusals)
 
 
-def _printed_numbers(raws: list[RawRow]) -> tuple[tuple[int, int], ...]:
+def _printed_numbers(content: list[RawRow]) -> tuple[tuple[int, int], ...]:
     """(line, number) of every concern number the table prints, in order: numbering decides where
     concerns start, and an inferred number must not repeat one of these. A number at the start of a
-    concern cell counts only if it is above the numbers printed before it."""
+    concern cell counts only if it is above the numbers printed before it. `content`: the rows that carry plan text."""
     printed: list[tuple[int, int]] = []
-    for raw in raws:
-        if non_content_reason(raw):
-            continue
+    for raw in content:
         fields = (raw.fields + ("",) * len(COLUMNS))[:len(COLUMNS)]  # a short row's first cell may be its number
         found = opening(Row(raw.line, fields, len(raw.fields)))  # type: ignore[arg-type]
         if found.number is not None and (not found.moved or found.number > max((n for _, n in printed), default=0)):
@@ -216,8 +211,8 @@ class _Builder:
         return self.concerns[-1] if self.concerns else None
 
     # --- one row ----------------------------------------------------------------------------------
-    def add(self, raw: RawRow) -> None:
-        reason = non_content_reason(raw)
+    def add(self, raw: RawRow, reason: str | None) -> None:
+        """One row of the table; `reason`: why it carries no plan text (non_content_reason), or None."""
         if reason:
             self.drop(raw.line, " ".join(cells.flat(f) for f in raw.fields if f), reason)
             if reason == "blank row":

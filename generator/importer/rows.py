@@ -76,7 +76,7 @@ def non_content_reason(raw: RawRow) -> str | None:
         return "blank row"
     if all(_SEPARATOR_RE.match(t) for t in filled):
         return "separator row"
-    printed = [cells.flat(f) for f in raw.fields if cells.flat(f)]
+    printed = [text for text in map(cells.flat, raw.fields) if text]
     if len(printed) == 1 and _PAGE_NUMBER_RE.match(printed[0]):  # '4', '- 4 -', 'Page 4 of 10'
         return "page number"
     if is_table_header("\t".join(texts)):

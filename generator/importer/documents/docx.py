@@ -39,24 +39,19 @@ def _blocks_read(body, styles: "_Styles"):
 # --- the XML --------------------------------------------------------------------------------------------
 def _blocks(body):
     """The body's paragraphs and tables in order, looking inside content controls (w:sdt)."""
-    for child in body:
-        if child.tag in (W + "p", W + "tbl"):
-            yield child
-        elif child.tag == W + "sdt":
-            content = child.find(W + "sdtContent")
-            if content is not None:
-                yield from _blocks(content)
+    return _children(body, "p", "tbl")
 
 
-def _children(element, name: str):
-    """Direct children named w:<name>, also those wrapped in content controls."""
+def _children(element, *names: str):
+    """Direct children named w:<name> (one of `names`), also those wrapped in content controls."""
+    tags = {W + name for name in names}
     for child in element:
-        if child.tag == W + name:
+        if child.tag in tags:
             yield child
         elif child.tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:
-                yield from _children(content, name)
+                yield from _children(content, *names)
 
 
 def _row(tr, styles: "_Styles") -> list[list[Paragraph]]:
@@ -66,8 +61,7 @@ def _row(tr, styles: "_Styles") -> list[list[Paragraph]]:
     for tc in _children(tr, "tc"):
         tc_pr = tc.find(W + "tcPr")
         span = _grid(tc_pr, "gridSpan") or 1
-        paragraphs = [_paragraph(p, styles) for p in tc.iter(W + "p")
-                      if not _in_fallback(p, tc) and not _in_paragraph(p, tc)]
+        paragraphs = [_paragraph(p, styles) for p in tc.iter(W + "p") if not _inside(p, tc, _SKIPPED_IN_CELL)]
         cells.append(paragraphs)  # a continued vertical merge has no text of its own: empty, as in an export
         cells.extend([] for _ in range(span - 1))
     cells.extend([] for _ in range(_grid(properties, "gridAfter")))
@@ -87,7 +81,7 @@ def _paragraph(p, styles: "_Styles") -> Paragraph:
     item = _numbered(own) if own is not None else styles.numbered(style)
     runs: list[Run] = []
     for r in p.iter(W + "r"):
-        if _in_fallback(r, p) or _deleted(r, p):
+        if _inside(r, p, _SKIPPED_IN_PARAGRAPH):
             continue
         bold, italic = styles.emphasis(style, r.find(W + "rPr"))
         for child in r:
@@ -116,32 +110,20 @@ def _value(element, name: str) -> str | None:
     return child.get(W + "val") if child is not None else None
 
 
-def _in_fallback(element, stop) -> bool:
-    """Inside mc:Fallback, the copy of a drawing's text kept for older readers (read once, not twice)."""
+# What some elements are inside of, up to the cell or paragraph read: mc:Fallback holds the copy of a
+# drawing's text kept for older readers (read once, not twice); w:del and w:moveFrom are tracked
+# deletions, not part of the published text; a w:p inside another is a text box's paragraph, read as
+# part of the paragraph holding it.
+_SKIPPED_IN_CELL = frozenset({_MC_FALLBACK, W + "p"})
+_SKIPPED_IN_PARAGRAPH = frozenset({_MC_FALLBACK, W + "del", W + "moveFrom"})
+
+
+def _inside(element, stop, tags: frozenset[str]) -> bool:
+    """Whether an ancestor of `element` below `stop` has one of `tags`."""
     for ancestor in element.iterancestors():
         if ancestor is stop:
             return False
-        if ancestor.tag == _MC_FALLBACK:
-            return True
-    return False
-
-
-def _deleted(element, stop) -> bool:
-    """Inside a tracked deletion: not part of the published text."""
-    for ancestor in element.iterancestors():
-        if ancestor is stop:
-            return False
-        if ancestor.tag in (W + "del", W + "moveFrom"):
-            return True
-    return False
-
-
-def _in_paragraph(p, stop) -> bool:
-    """A paragraph of a text box inside another paragraph: read as part of that paragraph."""
-    for ancestor in p.iterancestors():
-        if ancestor is stop:
-            return False
-        if ancestor.tag == W + "p":
+        if ancestor.tag in tags:
             return True
     return False
 
