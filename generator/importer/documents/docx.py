@@ -27,7 +27,7 @@ def read_docx(data: bytes, source_name: str) -> Document:
     except Exception:  # a damaged package fails in many ways inside python-docx and lxml
         raise failure(source_name, None, "the Word document is damaged and cannot be read",
                       "open it in a word processor, save it again as .docx, and import the new copy") from None
-    return Document("Word document", tuple(body_parts(_blocks_read(body, styles), source_name)))
+    return Document(tuple(body_parts(_blocks_read(body, styles), source_name)))
 
 
 def _blocks_read(body, styles: "_Styles"):

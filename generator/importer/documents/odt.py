@@ -35,7 +35,7 @@ def read_odt(data: bytes, source_name: str) -> Document:
     except Exception:  # a damaged package fails in many ways inside odfpy and its XML parser
         raise failure(source_name, None, "the OpenDocument file is damaged and cannot be read",
                       "open it in a word processor, save it again as .odt, and import the new copy") from None
-    return Document("OpenDocument text", tuple(body_parts(_blocks_read(body, styles), source_name)))
+    return Document(tuple(body_parts(_blocks_read(body, styles), source_name)))
 
 
 def _encrypted(data: bytes) -> bool:

@@ -44,7 +44,7 @@ def read_pdf(data: bytes, source_name: str) -> Document:
         raise failure(source_name, None, "the PDF is damaged and cannot be read (a page could not be parsed)",
                       "download the plan again, or open it and save it again as PDF") from None
     _check_text_layer(pages, source_name)
-    return Document("PDF", tuple(_parts(pages, source_name)))
+    return Document(tuple(_parts(pages, source_name)))
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _parts(pages: list[_Page], source_name: str) -> list[Part]:
                       "'Concerns', 'Response Action', 'Responsible Owner' and 'Target Date'",
                       "check that this is a published action plan with its table of concerns (a table "
                       "without ruling lines cannot be read: import the Word or OpenDocument file instead)")
-    first, header_at = start
+    first, header_at, page_rows = start
     repeated = _repeated_lines(pages)
     title: list[Part] = []
     for page in pages[:first]:
@@ -121,7 +121,6 @@ def _parts(pages: list[_Page], source_name: str) -> list[Part]:
     page = pages[first]
     lines = lines_of(list(page.words))
     above = [line for line in lines if line.bottom <= page.grid.top + 1]
-    page_rows = _page_rows(page)
     title += _title_parts(page, above)
     title += [Part(TITLE, f"page {page.number}", paragraph_html(p))  # a ruled box above the header row
               for r in page_rows[:header_at] for c in r.cells for p in _paragraphs(c)]
@@ -140,14 +139,15 @@ def _parts(pages: list[_Page], source_name: str) -> list[Part]:
     return title + _in_order(rows, dropped)
 
 
-def _table_start(pages: list[_Page]) -> tuple[int, int] | None:
-    """(index of the page, index of the row) of the table's header row: the first ruled row naming the
-    table's columns."""
+def _table_start(pages: list[_Page]) -> tuple[int, int, list[_Row]] | None:
+    """(index of the page, index of the row, the page's rows) of the table's header row: the first
+    ruled row naming the table's columns."""
     for index, page in enumerate(pages):
         if page.grid is not None:
-            for row_index, row in enumerate(_page_rows(page)):
+            rows = _page_rows(page)
+            for row_index, row in enumerate(rows):
                 if is_table_header(_row_text(row)):
-                    return index, row_index
+                    return index, row_index, rows
     return None
 
 

@@ -41,10 +41,6 @@ class TextLine:
     words: tuple[Word, ...]
 
     @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
     def x1(self) -> float:
         return self.words[-1].x1
 
@@ -173,8 +169,6 @@ def grid_of(page) -> Grid | None:
 class GridRow:
     """One row of a page's part of the table: the words of each column's cell that starts in this row
     (None where a merged cell from above or from the left covers the column)."""
-    top: float
-    bottom: float
     cells: tuple[list[Word] | None, ...]
     spans: tuple[int, ...]  # columns each cell spans (1 for a covered column)
 
@@ -214,8 +208,7 @@ def grid_rows(grid: Grid, words: list[Word]) -> list[GridRow]:
             continue
         cells = tuple(contents[(band, c)] if starts[c] else None for c in range(columns))
         spans = tuple(extent[(band, c)][1] - c + 1 if starts[c] else 1 for c in range(columns))
-        bottom = max(grid.ys[extent[(band, c)][0] + 1] for c in range(columns) if starts[c])
-        rows.append(GridRow(grid.ys[band], bottom, cells, spans))
+        rows.append(GridRow(cells, spans))
     return rows
 
 

@@ -53,7 +53,6 @@ class Part:
 
 @dataclass(frozen=True)
 class Document:
-    kind: str  # how the user knows the format: 'Word document', 'OpenDocument text', 'PDF'
     parts: tuple[Part, ...]
 
 
