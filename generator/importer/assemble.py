@@ -33,7 +33,7 @@ from difflib import SequenceMatcher
 from . import cells
 from .cells import Block
 from .header import header_date_line
-from .records import Copied, Dropped, ImportWarning, Refusal
+from .records import Copied, Dropped, ImportWarning, Refusal, short
 from .rows import COLUMNS, Opening, RawRow, Row, non_content_reason, opening, place, section_label, split_fields
 from .text import Line
 
@@ -288,7 +288,7 @@ class _Builder:
             return True
         if blocks and current is None:
             self.drop(row.line, text, "concern text before the first numbered concern: not placed")
-            self.warn(row.line, f"'{_short(text)}' comes before the first concern and cannot be numbered: not imported")
+            self.warn(row.line, f"'{short(text, 50)}' comes before the first concern and cannot be numbered: not imported")
         elif blocks:
             if _repeats_end(text, current.blocks):
                 self.drop(row.line, text, "repeated fragment: repeats the last words of the concern text above (page break)")
@@ -430,7 +430,7 @@ class _Builder:
             lead_blocks, block = groups.pop(0)
             last.blocks.extend(lead_blocks + [block])
             self.warn(row.line, f"{len(groups) + 1} paragraphs but {len(targets)} target(s): the first paragraph "
-                                f"('{_short(block.plain)}') is kept as further text of the action above")
+                                f"('{short(block.plain, 50)}') is kept as further text of the action above")
 
         k = len(groups)
         printed = list(owners)  # owner values this row's own cell prints (each may be used once)
@@ -681,7 +681,3 @@ def _same_owner(value: str, above: str) -> bool:
 
 def _same_target(value: str, above: str) -> bool:
     return " ".join(value.split()).casefold() == " ".join(above.split()).casefold()
-
-
-def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

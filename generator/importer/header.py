@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import cells
-from .records import Dropped, ImportWarning, failure, place_of
+from .records import Dropped, ImportWarning, failure, place_of, short
 from .text import Line
 
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
@@ -62,10 +62,15 @@ def is_table_header(text: str) -> bool:
     return "\t" in text and "concern" in lowered and "target" in lowered and ("owner" in lowered or "action" in lowered)
 
 
+def _header_text(text: str) -> str:
+    """A title-block line's words: its HTML and a Markdown heading's '#' marks left out."""
+    return cells.plain(re.sub(r"^\s*#+\s+", "", text))
+
+
 def header_date_line(text: str) -> bool:
     """A plan header line giving a readable date ('Action Plan Submitted: 5th June 2023'): inside a
     table it means a second plan starts there."""
-    text = cells.plain(re.sub(r"^\s*#+\s+", "", text))
+    text = _header_text(text)
     if match := _SUBMITTED_RE.match(text) or _PUBLISHED_RE.match(text):
         return parse_date(match.group(2)) is not None
     match = _INSPECTION_RE.match(text)
@@ -81,7 +86,7 @@ def parse_header(lines: tuple[Line, ...], source_name: str, places: dict[int, st
     title_line: Line | None = None
     in_introduction = False
     for line in lines[: table_index if table_index is not None else len(lines)]:
-        text = cells.plain(re.sub(r"^\s*#+\s+", "", line.text))
+        text = _header_text(line.text)
         if not text:
             continue
         if _REPORT_HEADING_RE.match(text):
@@ -113,7 +118,7 @@ def parse_header(lines: tuple[Line, ...], source_name: str, places: dict[int, st
             dropped.append(Dropped(line.number, text, "boilerplate introduction (the same in every plan)"))
         else:
             dropped.append(Dropped(line.number, text, "text above the table that is not part of the plan header"))
-            warnings.append(ImportWarning(line.number, f"text above the table was not imported: '{_short(text)}'"))
+            warnings.append(ImportWarning(line.number, f"text above the table was not imported: '{short(text, 60)}'"))
 
     if title_line is None:
         raise failure(source_name, None, "this is not an action plan: there is no 'Action Plan: <establishment>' line",
@@ -208,7 +213,3 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return dt.date(int(year), number, int(day))
     except ValueError:
         return None
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -60,3 +60,8 @@ class Copied:
     line: int
     text: str
     reason: str
+
+
+def short(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, an ellipsis marking the cut: how messages quote a cell."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from . import cells
 from .header import is_table_header
+from .records import short
 
 COLUMNS = ("number", "concern", "action", "owner", "target")
 _SEPARATOR_RE = re.compile(r"^[-\u2013\u2014=_|:+ ]*$")
@@ -170,7 +171,7 @@ def place(raw: RawRow, concern_open: bool, action_open: bool, known_owners: set[
             best = (score, offset)
     offset = best[1]
     placed = [""] * offset + fields + [""] * (5 - offset - len(fields))
-    description = ", ".join(f"'{_short(cells.plain(f))}' as {COLUMNS[offset + i]}" for i, f in enumerate(fields) if f)
+    description = ", ".join(f"'{short(cells.plain(f), 40)}' as {COLUMNS[offset + i]}" for i, f in enumerate(fields) if f)
     return Row(raw.line, tuple(placed), len(raw.fields), description)  # type: ignore[arg-type]
 
 
@@ -202,7 +203,3 @@ def _score(placed: list[str], concern_open: bool, action_open: bool, known_owner
         else:  # a short row never starts a concern (that needs a number), so this would add to the one above
             score -= 3
     return score
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..records import Dropped, ImportWarning
+from ..records import Dropped, ImportWarning, short
 from ..text import Line
 from .shape import DROPPED, ROW, STRAY, TITLE, Document
 
@@ -32,16 +32,13 @@ def document_lines(document: Document) -> DocumentLines:
         counted.append(line)
         if part.role in (TITLE, ROW):
             lines.append(line)
-        elif part.role == DROPPED:
-            dropped.append(Dropped(number, " ".join(part.text.split()), part.reason))
+            continue
+        text = " ".join(part.text.split())
+        if part.role == DROPPED:
+            dropped.append(Dropped(number, text, part.reason))
             if part.warning:
-                warnings.append(ImportWarning(number, f"{part.warning}: '{_short(part.text)}'"))
+                warnings.append(ImportWarning(number, f"{part.warning}: '{short(text, 60)}'"))
         elif part.role == STRAY:
             warnings.append(ImportWarning(number, f"words the reader could not place in the table, the title "
-                                                  f"block or the page's margins: '{_short(part.text)}' — not imported"))
+                                                  f"block or the page's margins: '{short(text, 60)}' — not imported"))
     return DocumentLines(tuple(lines), tuple(counted), tuple(dropped), tuple(warnings), places)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
