@@ -49,7 +49,7 @@ def _encrypted(data: bytes) -> bool:
 def _blocks_read(body, styles: "_Styles"):
     """The body's paragraphs and tables (rows of cells of paragraphs), in reading order."""
     for block in _blocks(body):
-        yield _paragraph(block, styles, item=block.qname == (TEXT, "list-item")) if block.qname != (TABLE, "table") else [_row(tr, styles) for tr in _rows(block)]
+        yield _paragraph(block, styles) if block.qname != (TABLE, "table") else [_row(tr, styles) for tr in _rows(block)]
 
 
 # --- the XML --------------------------------------------------------------------------------------------
@@ -93,18 +93,14 @@ def _row(tr, styles: "_Styles") -> list[list[Paragraph]]:
     for cell in _elements(tr):
         if cell.qname not in ((TABLE, "table-cell"), (TABLE, "covered-table-cell")):
             continue
-        content = ([] if cell.qname == (TABLE, "covered-table-cell")
-                   else [_paragraph(p, styles, item=p.qname == (TEXT, "list-item")) for p in _blocks(cell)
-                         if p.qname != (TABLE, "table")] + _nested_tables(cell, styles))
+        blocks = [] if cell.qname == (TABLE, "covered-table-cell") else list(_blocks(cell))
+        # a table inside a cell: its paragraphs, row by row, as paragraphs of the cell (after the cell's own)
+        content = [_paragraph(b, styles) for b in blocks if b.qname != (TABLE, "table")] + [
+            p for table in blocks if table.qname == (TABLE, "table") for tr in _rows(table)
+            for c in _row(tr, styles) for p in c]
         cells.append(content)
         cells.extend([] for _ in range(_count(cell, "number-columns-repeated") - 1))
     return cells
-
-
-def _nested_tables(cell, styles: "_Styles") -> list[Paragraph]:
-    """A table inside a cell: its paragraphs, row by row, as paragraphs of the cell."""
-    return [p for table in _blocks(cell) if table.qname == (TABLE, "table")
-            for tr in _rows(table) for c in _row(tr, styles) for p in c]
 
 
 def _count(element, name: str) -> int:
@@ -112,8 +108,10 @@ def _count(element, name: str) -> int:
     return int(value) if value and str(value).isdigit() else 1
 
 
-def _paragraph(block, styles: "_Styles", item: bool) -> Paragraph:
-    element = block.element if isinstance(block, _ListItem) else block
+def _paragraph(block, styles: "_Styles") -> Paragraph:
+    """A paragraph or heading, or a list item's paragraph (wrapped in _ListItem by _blocks)."""
+    item = isinstance(block, _ListItem)
+    element = block.element if item else block
     runs: list[Run] = []
     _collect(element, styles, [element.getAttrNS(TEXT, "style-name")], runs)
     return Paragraph(tuple(runs), item)
