@@ -14,6 +14,12 @@ from documents import Layout, TableRow, export_layout, expected, layouts, make_d
 from generator.commands import import_plan
 from generator.importer import ImportFailure, import_file
 
+NAMESPACES = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+              'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 CONTENT = Path(__file__).resolve().parents[1] / "content" / "plans"
 PLANS = sorted(CONTENT.glob("*/*.yaml"))
 SEEDS = Path(__file__).parent / "seeds"
@@ -116,6 +122,34 @@ def test_bold_italic_and_lists_in_cells_become_markdown(published):
         assert concern_11["actions"][0]["text"].startswith("**Pharmacy Staffing**\n\n- A new Pharmacy Assistant"), fmt
         concern_14 = next(c for c in result.plan["concerns"] if c["number"] == 14)
         assert "*(see Priority Concern 5)*" in concern_14["actions"][0]["text"], fmt
+
+
+def test_word_text_is_read_once_tracked_deletions_left_out_and_a_text_box_read_in_its_paragraph(tmp_path):
+    """A drawing's text box is stored twice (mc:Choice, and mc:Fallback for older readers) and its
+    paragraphs sit inside the paragraph holding it; a tracked deletion is no longer published text."""
+    import docx
+    from lxml import etree
+
+    plan = small(reviewed(CONTENT / "hmp-leicester" / "2023-02.yaml"))
+    path = make_docx(plan, tmp_path / "plan.docx", merged=False)
+    document = docx.Document(path)
+    first_action = " ".join(plan["concerns"][0]["actions"][0]["text"].split()[:6])
+    paragraph = next(p for p in document.tables[0]._tbl.iter(W + "p")
+                     if "".join(t.text or "" for t in p.iter(W + "t")).startswith(first_action))
+    box = '<w:txbxContent><w:p><w:r><w:t xml:space="preserve"> Boxed words.</w:t></w:r></w:p></w:txbxContent>'
+    paragraph.append(etree.fromstring(
+        f'<w:r {NAMESPACES}><mc:AlternateContent><mc:Choice Requires="wps">{box}</mc:Choice>'
+        f'<mc:Fallback>{box}</mc:Fallback></mc:AlternateContent></w:r>'))
+    paragraph.append(etree.fromstring(f'<w:del {NAMESPACES} w:id="1" w:author="An editor">'
+                                      '<w:r><w:delText>Struck out.</w:delText><w:t>Struck out.</w:t></w:r></w:del>'))
+    document.save(path)
+
+    result = import_file(path)
+    wanted = expected(plan)
+    action = wanted["concerns"][0]["actions"][0]
+    action["text"] = action["text"].rstrip("\n") + " Boxed words.\n"
+    assert result.plan == wanted
+    assert result.coverage.complete
 
 
 def test_a_utf16_text_export_imports_as_its_utf8_copy(tmp_path):
