@@ -152,6 +152,35 @@ def test_word_text_is_read_once_tracked_deletions_left_out_and_a_text_box_read_i
     assert result.coverage.complete
 
 
+def test_a_table_inside_an_opendocument_cell_is_read_as_further_paragraphs_of_the_cell(tmp_path):
+    from odf import table as odf_table, text as odf_text
+    from odf.opendocument import load
+
+    def text_of(element) -> str:
+        return "".join(str(n) if n.nodeType == n.TEXT_NODE else text_of(n) for n in element.childNodes)
+
+    plan = small(reviewed(CONTENT / "hmp-leicester" / "2023-02.yaml"))
+    document = load(str(make_odt(plan, tmp_path / "made.odt", merged=False)))
+    first_action = " ".join(plan["concerns"][0]["actions"][0]["text"].split()[:6])
+    cell = next(c for c in document.getElementsByType(odf_table.TableCell) if text_of(c).startswith(first_action))
+    inner, row = odf_table.Table(name="Inner"), odf_table.TableRow()
+    inner.addElement(odf_table.TableColumn(numbercolumnsrepeated=2))
+    for words in ("Inner one.", "Inner two."):
+        inner_cell = odf_table.TableCell()
+        inner_cell.addElement(odf_text.P(text=words))
+        row.addElement(inner_cell)
+    inner.addElement(row)
+    cell.addElement(inner)
+    document.save(str(tmp_path / "plan.odt"))
+
+    result = import_file(tmp_path / "plan.odt")
+    wanted = expected(plan)
+    action = wanted["concerns"][0]["actions"][0]
+    action["text"] = action["text"].rstrip("\n") + "\n\nInner one.\n\nInner two.\n"
+    assert result.plan == wanted
+    assert result.coverage.complete
+
+
 def test_a_utf16_text_export_imports_as_its_utf8_copy(tmp_path):
     (seed,) = SEEDS.glob("003_*.txt")
     utf16 = tmp_path / "plan.txt"
