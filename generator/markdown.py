@@ -82,12 +82,7 @@ def render_page(text: str, links: dict[str, str] | None = None) -> str:
     seen: set[str] = set()
     for at, token in enumerate(tokens):
         if token.type == "heading_open":
-            base = slug = urls.slugify(tokens[at + 1].content) or "section"
-            n = 2
-            while slug in seen:
-                slug, n = f"{base}-{n}", n + 1
-            seen.add(slug)
-            token.attrSet("id", slug)
+            token.attrSet("id", urls.unique(urls.slugify(tokens[at + 1].content) or "section", seen))
     return _MD.renderer.render(tokens, _MD.options, env)
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
-    "slugify", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
+    "slugify", "unique", "home", "establishment", "plan", "concern_id", "action_id", "concern", "action",
     "status_id", "owner_id", "event_id",
     "theme", "owner", "establishments_index", "themes_index", "owners_index", "concerns_index",
     "search", "search_bundle", "timeline", "timeline_year", "establishment_timeline", "about", "accessibility",
@@ -32,6 +32,17 @@ def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     ascii_name = ascii_name.replace("&", " and ").replace("'", "").replace("\u2019", "")
     return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))
+
+
+
+def unique(slug: str, used: set[str]) -> str:
+    """`slug`, or the first of `slug-2`, `slug-3`… not in `used` (two names with one slug keep two
+    addresses); the slug given is added to `used`."""
+    found, n = slug, 2
+    while found in used:
+        found, n = f"{slug}-{n}", n + 1
+    used.add(found)
+    return found
 
 
 # --- pages (paths relative to the site root; a directory page ends with "/") ---------------------
@@ -247,7 +258,7 @@ def _relative(target_path: str, from_page: str) -> str:
 # --- names the site keeps for itself --------------------------------------------------------------
 # Content pages every page links to (the footer): their slugs belong to content/pages/<slug>.md.
 _LINKED_PAGES = (about, accessibility)
-_NOT_PAGES = ("slugify", "concern_id", "action_id", "status_id", "owner_id", "event_id", "output_file",
+_NOT_PAGES = ("slugify", "unique", "concern_id", "action_id", "status_id", "owner_id", "event_id", "output_file",
               "relative")  # ids and helpers, not paths
 _ARGUMENT = "\0"
 

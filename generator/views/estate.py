@@ -314,12 +314,7 @@ def owner_slugs(spellings: Iterable[str], aliases: dict[str, str]) -> dict[str, 
     slug_of: dict[str, str] = {}
     used: set[str] = set()
     for name in sorted(set(shown.values()), key=lambda s: (urls.slugify(s), s)):
-        slug = urls.slugify(name) or "owner"
-        base, n = slug, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
-        slug_of[name] = slug
+        slug_of[name] = urls.unique(urls.slugify(name) or "owner", used)
     return {spelling: (name, slug_of[name]) for spelling, name in shown.items()}
 
 
