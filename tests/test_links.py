@@ -117,3 +117,14 @@ def test_owner_spellings_merge_through_owners_yaml(content, tmp_path):
     assert not (site.root / "owners" / "rpom").exists()
     index = site.page("owners/")
     assert index.xpath("//a[normalize-space()='Governor']/@href") == ["governor/"]
+
+
+def test_two_owners_whose_names_make_one_slug_keep_a_page_each(make_project, tmp_path):
+    data = plan_data()
+    data["concerns"][0]["actions"][0]["owner"] = "MOJ / Amey"
+    data["concerns"][0]["actions"][1]["owner"] = "MOJ Amey"
+    site = BuiltSite(build(make_project(plans=[data]), tmp_path / "site", AS_OF, search=False).output_dir)
+    index = site.page("owners/")
+    assert index.xpath("//a[normalize-space()='MOJ / Amey']/@href") == ["moj-amey/"]
+    assert index.xpath("//a[normalize-space()='MOJ Amey']/@href") == ["moj-amey-2/"]
+

@@ -59,3 +59,10 @@ def _slow_plain_text(text: str) -> str:
         return markdown.plain_text.__wrapped__(text)
     finally:
         markdown._special = saved
+
+
+def test_headings_of_a_page_get_ids_from_their_words_each_id_once():
+    html = markdown.render_page("## Contact us\n\n## Contact us\n\n## !!!\n\n## Contact us\n")
+    assert html.count('id="contact-us"') == 1
+    assert 'id="contact-us-2"' in html and 'id="contact-us-3"' in html and 'id="section"' in html
+
