@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import resource
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +62,30 @@ def write_plan(root: Path, data: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def actionplans(*args: str, cwd: Path, env: dict[str, str] | None = None, limit_file_size: int | None = None,
+                timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python -m generator ARGS` in `cwd`, as CI runs it; with `limit_file_size`, as on a disk that is
+    full once a file reaches that many bytes (writes then fail with EFBIG, as they fail with ENOSPC on a
+    full disk)."""
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})},
+                          preexec_fn=limited if limit_file_size else None)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture

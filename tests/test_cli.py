@@ -5,7 +5,6 @@ Exit status: 0 success, 1 content (or template) errors, 2 usage errors — and n
 from __future__ import annotations
 
 import calendar
-import os
 import re
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, REPO, plan_data
+from conftest import AS_OF, REPO, actionplans, plan_data, snapshot
 from generator.cli import make_parser
 
 SUBCOMMANDS = ("import", "check", "build", "serve")
@@ -27,20 +26,10 @@ OPTIONS = {  # what each --help must list (and so what the README, docs/ and the
 ANNOTATION = re.compile(r"::error file=(?P<file>[^,:]+),line=(?P<line>\d+)::(?P<message>.+)")
 
 
-def actionplans(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`python -m generator ARGS` in `cwd`, as CI runs it."""
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
-
-
 def line_of(file: Path, text: str, occurrence: int = 1) -> int:
     """The line number of the n-th line of `file` that contains `text`."""
     lines = [n for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1) if text in line]
     return lines[occurrence - 1]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def subcommand_options(name: str) -> set[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import mimetypes
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
+from browser import chromium
 from conftest import AS_OF, RECOMMENDED_CSP, REPO, plan_data
 from generator.cli import main
 
@@ -37,7 +37,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=(), usb=()",
 }
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 # --- a static host --------------------------------------------------------------------------------
@@ -329,18 +328,11 @@ def test_the_crawler_reports_a_missing_page_and_a_missing_fragment(tmp_path):
 @pytest.mark.browser
 def test_the_recommended_security_headers_block_nothing_the_site_uses(make_project):
     """Every page, and a search (WebAssembly, fetches, a worker), under the documented policy in Chromium."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
-        pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run browser tests")
-    from playwright.sync_api import expect, sync_playwright
-
     site = published(make_project, SUB_PATH[0])
-    with static_host(site, "/plans/", SECURITY_HEADERS) as origin, sync_playwright() as playwright:
+    with static_host(site, "/plans/", SECURITY_HEADERS) as origin, chromium() as browser:
+        from playwright.sync_api import expect
         root = origin + "/plans/"
         pages = sorted(crawl(root, SUB_PATH[0]).pages())
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--proxy-server=http://127.0.0.1:9"])
         page = browser.new_page()
         problems: list[str] = []
         # Chromium asks for /favicon.ico on its own (the site has no icon): not the site's request.
@@ -350,15 +342,12 @@ def test_the_recommended_security_headers_block_nothing_the_site_uses(make_proje
                 (message.location or {}).get("url", "") and problems.append(message.text))
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-        try:
-            for url in pages:
-                page.goto(url)
-            page.goto(root + "search/")
-            page.get_by_label("Words to search for").fill("violence")
-            page.get_by_label("Words to search for").press("Enter")
-            expect(page.locator("#search-status")).to_contain_text("found")
-        finally:
-            browser.close()
+        for url in pages:
+            page.goto(url)
+        page.goto(root + "search/")
+        page.get_by_label("Words to search for").fill("violence")
+        page.get_by_label("Words to search for").press("Enter")
+        expect(page.locator("#search-status")).to_contain_text("found")
     assert len(pages) > 20
     assert problems == []
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 

@@ -9,10 +9,8 @@ import collections
 import copyreg
 import os
 import pickle
-import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,46 +18,25 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, REPO, plan_data, write_plan
-from generator import model, urls
-from generator.build import build
+from conftest import AS_OF, actionplans, free_port, plan_data, snapshot, write_plan
+from synthetic import write_project
+from generator import model
+from generator.build import MARKER, build
 from generator.cache import ENTRY_PREFIX, ParseCache
 from generator.cli import main
-from generator.project import Project
-
-MARKER = urls.build_marker()
-sys.path.insert(0, str(REPO / "tests"))
-from synthetic import write_project  # noqa: E402
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-def actionplans(*args: str, cwd: Path, env: dict[str, str] | None = None, limit_file_size: int | None = None,
-                timeout: float = 300) -> subprocess.CompletedProcess:
-    """`python -m generator ARGS` in `cwd`; with `limit_file_size`, as on a disk that is full once a
-    file reaches that many bytes (writes then fail with EFBIG, as they fail with ENOSPC on a full disk)."""
-    def limited() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})},
-                          preexec_fn=limited if limit_file_size else None)
-
-
 def start(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
                             start_new_session=True)
 
 
-def copy_project(project, to: Path) -> Path:
-    """A copy of the project's content in `to` (the templates are the package's own)."""
-    shutil.copytree(project.root / "content", to / "content")
+def copy_project(root: Path, to: Path) -> Path:
+    """A copy of the content of the project at `root` in `to` (the templates are the package's own)."""
+    shutil.copytree(root / "content", to / "content")
     return to
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` by path, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -361,7 +338,7 @@ def test_a_full_disk_leaves_the_previous_site_and_nothing_else(project):
 
 def test_a_full_disk_while_worker_processes_write_is_said_in_one_line(synthetic_project, tmp_path):
     """A large estate is written by worker processes: a write that fails in one is said the same way."""
-    root = copy_project(Project(synthetic_project), tmp_path / "large")
+    root = copy_project(synthetic_project, tmp_path / "large")
     result = actionplans("build", "--no-search", "--quiet", "--as-of", AS_OF.isoformat(), cwd=root,
                          limit_file_size=30_000)
     assert result.returncode == 1
@@ -441,7 +418,7 @@ def test_pagefind_failing_is_one_line_and_the_previous_site_stays(project, fault
 
 
 def test_four_builds_with_search_at_once_in_separate_copies_give_one_index(project, tmp_path):
-    copies = [copy_project(project, tmp_path / f"copy-{n}") for n in range(4)]
+    copies = [copy_project(project.root, tmp_path / f"copy-{n}") for n in range(4)]
     builds = [start("build", "--quiet", "--as-of", AS_OF.isoformat(), cwd=root) for root in copies]
     results = [(process.wait(timeout=120), process.communicate()) for process in builds]
 
@@ -481,8 +458,8 @@ def test_folders_a_killed_build_left_are_removed_by_the_next_build(project, fres
 @pytest.fixture
 def large(synthetic_project, tmp_path):
     """A copy of the synthetic project, whose site folder holds an earlier build's site of two of its prisons."""
-    root = copy_project(Project(synthetic_project), tmp_path / "large")
-    small = copy_project(Project(root), tmp_path / "small")
+    root = copy_project(synthetic_project, tmp_path / "large")
+    small = copy_project(root, tmp_path / "small")
     for prison in sorted((small / "content" / "plans").iterdir())[2:]:
         shutil.rmtree(prison)
     result = actionplans("build", "--quiet", "--no-search", "--as-of", AS_OF.isoformat(), "-o", str(root / "site"),
@@ -559,12 +536,6 @@ def test_a_build_killed_while_indexing_leaves_nothing_the_next_build_does_not_re
 
 
 # --- 7. serve never writes the site that is published -------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_serve_builds_in_a_temporary_folder_of_its_own_and_removes_it(project, tmp_path, stop):
     private_temp = tmp_path / "temp"

@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,13 +17,7 @@ import urllib.request
 import pytest
 from tornado.websocket import websocket_connect
 
-from conftest import plan_data, write_plan
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import free_port, plan_data, write_plan
 
 
 def fetch(url: str) -> tuple[int, str]:
