@@ -26,6 +26,8 @@ _LABEL_ONLY_RE = re.compile(rf"^{_LABEL}[\s:\u2013\u2014-]*$", re.IGNORECASE)
 _LEADING_LABEL_RE = re.compile(rf"^(?P<open>\*{{0,3}}){_LABEL}(?P<inner>\s*[:\u2013\u2014-])?(?P=open)"
                                r"(?P<sep>\s*[:\u2013\u2014-]\s*|\s+|$)", re.IGNORECASE)
 _LEADING_NUMBER_RE = re.compile(r"^(?P<number>\d{1,3})(?P<stop>[.)]|(?=\s))\s*")
+# A row of a text export holding only a page number, of up to three digits (a four-digit one may be a year
+# cut off from its target). A PDF's reader has its own rule for lines outside its table (documents/pdf.py).
 _PAGE_NUMBER_RE = re.compile(r"^(?:[-\u2013\u2014]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"
                              r"(?:\s*[-\u2013\u2014])?$", re.IGNORECASE)
 

@@ -19,6 +19,8 @@ from .pdf_layout import (Flow, Grid, GridRow, TextLine, Word, grid_of, grid_rows
 from .shape import (BELOW, BELOW_WARNING, DROPPED, STRAY, TITLE, Document, Paragraph, Part, Run, cell_html,
                     paragraph_html, row_part)
 
+# A line outside the table holding only a page number ("4", "- 4 -", "(4)", "Page 4 of 10"). Rows of a text
+# export have their own, narrower rule (generator/importer/rows.py), as a row's lone number may be its text.
 _PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _HYPHENATED_RE = re.compile(r"[^\W\d_]-$")
 
