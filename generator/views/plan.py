@@ -16,7 +16,7 @@ from ..links import RelatedConcern
 from ..model import KINDS, UPDATE_STATUSES, Concern, Establishment, Plan
 from ..site import SiteInfo
 from ..status import STATUS_KEYS, status_of
-from ..timeline import Statuses, TimelineEvent, arrange, in_order, target_span
+from ..timeline import Statuses, TimelineEvent, arrange, target_span
 from ..wording import Span, When, day, month, month_text, plural, span
 from . import fragments
 from .common import Count, DataFile, Frame, Link, Linker, PASSED_CAVEAT, counts, frame, ordered, statuses_text
@@ -183,7 +183,7 @@ class PlanParts:
     concern_title: Callable[[tuple[str, str, int]], tuple[str, str]]  # a concern anywhere -> (prison, title)
     downloads: tuple[tuple[str, str, str, str, int], ...]  # (path, title, media type, description, bytes)
     absolute: Callable[[str], str]  # a site path -> its absolute address
-    events: list[TimelineEvent]  # the plan's own
+    events: list[TimelineEvent]  # the plan's own, in date order
 
 
 def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
@@ -235,7 +235,7 @@ def plan_page(site: SiteInfo, plan: Plan, parts: PlanParts) -> PlanPage:
             number for number, s in statuses.items() if s.key == key))
             for key, label in STATUS_KEYS.items() if found.get(key)),
         by_owner=_owners(plan, parts, link),
-        timeline=plan_timeline(arrange(in_order(parts.events), site.as_of, "plan")),
+        timeline=plan_timeline(arrange(parts.events, site.as_of, "plan")),
         without_month=target_span(plan, statuses).without_month,
         prison_timeline=Link(f"Timeline of every inspection of {establishment.name}",
                              link(urls.establishment_timeline(plan.slug))),

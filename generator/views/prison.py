@@ -198,7 +198,7 @@ def establishment_page(site: SiteInfo, establishment: Establishment, statuses: d
                                                        ("Operator", establishment.operator)) if value),
         plans=tuple(rows), columns=columns, caveat=caveat,
         repeats=repeats(establishment, related, link),
-        timeline=timeline(arrange(in_order(events), site.as_of, "establishment", recent=3, upcoming=3), link,
+        timeline=timeline(arrange(events, site.as_of, "establishment", recent=3, upcoming=3), link,
                           Link("see the full timeline", link(full))),
         full_timeline=Link(f"Full timeline of {establishment.name}", link(full)),
         feed=Link(f"Atom feed of new plans and updates for {establishment.name}",
@@ -278,11 +278,12 @@ def prison_timeline_page(site: SiteInfo, establishment: Establishment, statuses:
                     description=f"Inspections, reports, action plans, target months and progress updates of "
                                 f"{establishment.name}, in date order."),
         name=establishment.name, back=Link(f"Back to {establishment.name}", link(establishment.url)),
-        spans=tuple(spans), timeline=timeline(arrange(in_order(events), site.as_of, "establishment"), link))
+        spans=tuple(spans), timeline=timeline(arrange(events, site.as_of, "establishment"), link))
 
 
 def prison_events(establishment: Establishment, statuses: dict[str, Statuses]) -> list[TimelineEvent]:
-    return [e for plan in establishment.plans for e in plan_events(plan, statuses[plan.month_key])]
+    """Every event of the prison's plans, in date order (the pages that show them keep it)."""
+    return in_order(e for plan in establishment.plans for e in plan_events(plan, statuses[plan.month_key]))
 
 
 __all__ = ["ConcernEntry", "OwnerEntry", "PlanSummary", "PrisonSummary", "plan_summary", "EstablishmentPage",
